@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EventDriven.Sagas;
+
+/// <summary>Configuration section <c>Lookups</c>: how long answers stay fresh.</summary>
+public sealed class LookupOptions
+{
+    public const string SectionName = "Lookups";
+
+    /// <summary>A completed lookup answers from the results store for this long; then a request starts a new attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "90.00:00:00")]
+    public TimeSpan ResultsFreshFor { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>A postcode the geocoder does not know is remembered for this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "90.00:00:00")]
+    public TimeSpan NotFoundFreshFor { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>An attempt with no progress for this long is re-sent when the key is asked for again (covers lost commands).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(5);
+}
