@@ -1,3 +1,4 @@
+using EventDriven.Sagas.Persistence.DynamoDb;
 using EventDriven.Sagas.Persistence.InMemory;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +24,8 @@ public static class PersistenceExtensions
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
                 break;
             case PersistenceProvider.DynamoDb:
-                throw new NotSupportedException("Persistence:Provider=DynamoDb is not wired yet.");
+                services.AddDynamoDbLookupPersistence(options.DynamoDb);
+                break;
             default:
                 throw new InvalidOperationException($"Persistence:Provider '{options.Provider}' is not known (InMemory or DynamoDb).");
         }
@@ -40,6 +42,9 @@ public static class PersistenceExtensions
         {
             case PersistenceProvider.InMemory:
                 saga.InMemoryRepository();
+                break;
+            case PersistenceProvider.DynamoDb:
+                saga.DynamoDbRepository(options.DynamoDb);
                 break;
             default:
                 throw new NotSupportedException($"Persistence:Provider '{options.Provider}' has no saga repository yet.");
