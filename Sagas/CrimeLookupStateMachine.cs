@@ -204,13 +204,7 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
 
     private bool IsStuck(CrimeLookupState saga) => Now - saga.UpdatedAt > _options.StuckAfter && Now - (saga.AttemptStartedAt ?? saga.UpdatedAt) > _options.StuckAfter;
 
-    private bool ShouldStartNewAttempt(CrimeLookupState saga) => saga.CurrentState switch
-    {
-        LookupStatus.Failed => true,
-        LookupStatus.Completed => saga.CompletedAt is null || Now - saga.CompletedAt > _options.ResultsFreshFor,
-        LookupStatus.NotFound => saga.CompletedAt is null || Now - saga.CompletedAt > _options.NotFoundFreshFor,
-        _ => false,
-    };
+    private bool ShouldStartNewAttempt(CrimeLookupState saga) => !LookupFreshness.IsFresh(saga, _options, Now);
 
     private void Fail(CrimeLookupState saga, string reason, string? country = null)
     {

@@ -1,0 +1,41 @@
+namespace EventDriven.Consumers.Bus;
+
+/// <summary>Configuration section <c>Bus</c> (DESIGN §7).</summary>
+public sealed class BusOptions
+{
+    public const string SectionName = "Bus";
+
+    public BusTransport Transport { get; set; } = BusTransport.InMemory;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+}
+
+/// <summary>
+/// The transport is one switch: adding Amazon SQS is one package (MassTransit.AmazonSQS) and one case in
+/// <see cref="BusExtensions.AddLookupBus"/>.
+/// </summary>
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}
+
+public sealed class RabbitMqOptions
+{
+    public string Host { get; set; } = "localhost";
+    public ushort Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+
+    /// <summary>Amazon MQ speaks AMQPS on 5671.</summary>
+    public bool UseSsl { get; set; }
+}
+
+/// <summary>What a process hosts: the API publishes only, workers consume only, embedded does both in one process.</summary>
+public enum BusRole
+{
+    Api,
+    Workers,
+    Embedded,
+}

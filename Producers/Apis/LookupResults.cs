@@ -1,0 +1,40 @@
+using EventDriven.Producers.Lookups;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EventDriven.Producers.Apis;
+
+/// <summary>Maps a <see cref="LookupAnswer"/> to the HTTP contract of DESIGN §8; shared by the Postcode and Coordinates APIs.</summary>
+internal static class LookupResults
+{
+    public static Results<Ok<LookupResultResponse>, Accepted<LookupAcceptedResponse>, ProblemHttpResult> ToHttp(LookupAnswer answer, HttpContext http)
+    {
+        switch (answer)
+        {
+            case LookupAnswer.Completed completed:
+                return TypedResults.Ok(completed.Result);
+            case LookupAnswer.Accepted accepted:
+                var statusUrl = $"/lookups/{accepted.LookupId}";
+                // Polling sooner than a second rarely finds progress.
+                http.Response.Headers.RetryAfter = "1";
+                return TypedResults.Accepted(statusUrl, new LookupAcceptedResponse(accepted.LookupId, accepted.Status, statusUrl));
+            case LookupAnswer.NotFound notFound:
+                return Problems.Of(StatusCodes.Status404NotFound, "Postcode not found", notFound.Reason, notFound.LookupId);
+            case LookupAnswer.Unsupported unsupported:
+                return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Unsupported area", unsupported.Reason, unsupported.LookupId);
+            default:
+                throw new InvalidOperationException($"Unknown lookup answer {answer.GetType().Name}.");
+        }
+    }
+}
+
+internal static class Problems
+{
+    public static ProblemHttpResult Of(int status, string title, string detail, Guid? lookupId = null) =>
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: status,
+            title: title,
+            extensions: lookupId is null ? null : new Dictionary<string, object?> { ["lookupId"] = lookupId });
+
+    public static ProblemHttpResult BadRequest(string title, string detail) => Of(StatusCodes.Status400BadRequest, title, detail);
+}

@@ -1,0 +1,32 @@
+using EventDriven.Contracts.Values;
+using EventDriven.Producers.Lookups;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EventDriven.Producers.Apis;
+
+public static class PostcodeApi
+{
+    public static IEndpointRouteBuilder MapPostcodeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/postcode").WithTags("Postcode");
+
+        // Catch-all, so anything under /postcode/ (slashes, traversal attempts) gets our 400, not a bare routing 404.
+        api.MapGet("/{**postcode}", GetCrimesByPostcode)
+            .WithName("GetCrimesByPostcode")
+            .WithSummary("Last month's street crimes within a mile of a UK postcode")
+            .WithDescription("200 from the results store, 202 while the lookup runs (poll Location), 400 bad format, 404 unknown postcode, 422 Scotland.");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<LookupResultResponse>, Accepted<LookupAcceptedResponse>, ProblemHttpResult>> GetCrimesByPostcode(
+        string? postcode, LookupService lookups, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!Postcode.TryParse(postcode, out var parsed, out var error))
+        {
+            return Problems.BadRequest("Invalid postcode", error);
+        }
+
+        var answer = await lookups.RequestAsync(LookupKey.For(parsed), cancellationToken);
+        return LookupResults.ToHttp(answer, http);
+    }
+}

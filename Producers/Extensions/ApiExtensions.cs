@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+using EventDriven.Consumers;
+using EventDriven.Consumers.Bus;
+using EventDriven.Producers.Apis;
+using EventDriven.Producers.Lookups;
+using EventDriven.Sagas.Persistence;
+using Scalar.AspNetCore;
+
+namespace EventDriven.Producers.Extensions;
+
+public static class ApiExtensions
+{
+    /// <summary>
+    /// The API host. With the in-memory bus (the default) it is the whole system in one process: API, saga, workers
+    /// and the local scheduler (embedded mode). With RabbitMQ it only publishes; the workers run in Consumers.
+    /// </summary>
+    public static WebApplicationBuilder AddEventDrivenApi(this WebApplicationBuilder builder)
+    {
+        var transport = builder.Configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
+        if (transport == BusTransport.InMemory)
+        {
+            builder.AddLookupWorkers(BusRole.Embedded);
+        }
+        else
+        {
+            builder.Services.AddLookupPersistence(builder.Configuration);
+            builder.Services.AddLookupBus(builder.Configuration, BusRole.Api);
+            builder.Services.AddHealthChecks();
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddScoped<LookupService>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ServiceUnavailableExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapEventDrivenApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        // Every error answer is problem+json, including routing's 404 and 405.
+        app.UseStatusCodePages();
+
+        app.MapPostcodeApi();
+        app.MapCoordinatesApi();
+        app.MapLookupsApi();
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+}

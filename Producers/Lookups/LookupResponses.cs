@@ -1,0 +1,53 @@
+using EventDriven.Contracts.Results;
+using EventDriven.Sagas;
+
+namespace EventDriven.Producers.Lookups;
+
+/// <summary>200 body of a completed lookup (DESIGN §8).</summary>
+public sealed record LookupResultResponse(
+    Guid LookupId,
+    string Status,
+    LookupQuery Query,
+    GeoPoint Location,
+    string Month,
+    double RadiusMiles,
+    int TotalCrimes,
+    IReadOnlyDictionary<string, int> ByCategory,
+    IReadOnlyList<CrimeRecord> Crimes,
+    string DataSource,
+    DateTimeOffset FetchedAt)
+{
+    public static LookupResultResponse From(CrimeLookupResult result) => new(
+        result.LookupId, Contracts.LookupStatus.Completed, result.Query, result.Location, result.Month, result.RadiusMiles,
+        result.TotalCrimes, result.ByCategory, result.Crimes, result.DataSource, result.FetchedAt);
+}
+
+/// <summary>202 body: where to poll.</summary>
+public sealed record LookupAcceptedResponse(Guid LookupId, string Status, string StatusUrl);
+
+/// <summary><c>GET /lookups/{id}</c>: the saga's view of a lookup, with the result once completed.</summary>
+public sealed record LookupStatusResponse(
+    Guid LookupId,
+    string Status,
+    LookupQuery? Query,
+    string? Reason,
+    int Attempts,
+    DateTimeOffset? UpdatedAt,
+    LookupResultResponse? Result)
+{
+    public static LookupStatusResponse From(CrimeLookupState state, LookupResultResponse? result) => new(
+        state.CorrelationId,
+        state.CurrentState,
+        state.Postcode is not null ? new LookupQuery(state.Postcode, null, null) : new LookupQuery(null, state.Latitude, state.Longitude),
+        ReasonFor(state),
+        state.Attempts,
+        state.UpdatedAt,
+        result);
+
+    private static string? ReasonFor(CrimeLookupState state) => state.CurrentState switch
+    {
+        Contracts.LookupStatus.Unsupported => LookupService.UnsupportedReason,
+        Contracts.LookupStatus.NotFound or Contracts.LookupStatus.Failed => state.FailureReason,
+        _ => null,
+    };
+}

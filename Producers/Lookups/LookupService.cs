@@ -1,0 +1,134 @@
+using EventDriven.Contracts;
+using EventDriven.Contracts.Messages;
+using EventDriven.Contracts.Values;
+using EventDriven.Sagas;
+using EventDriven.Sagas.Persistence;
+using MassTransit;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace EventDriven.Producers.Lookups;
+
+/// <summary>
+/// What both APIs do with a valid query: answer from the results store when a fresh answer exists, otherwise
+/// publish the request (the saga de-duplicates by key) and accept it.
+/// </summary>
+public sealed class LookupService(
+    ILookupStateReader states,
+    ILookupResultStore results,
+    IPublishEndpoint publisher,
+    IMemoryCache recentlyAccepted,
+    TimeProvider time,
+    IOptions<LookupOptions> options)
+{
+    public const string UnsupportedReason =
+        "Police Scotland does not publish to data.police.uk, so crimes for Scottish postcodes cannot be looked up.";
+
+    /// <summary>How long a publish may take before the broker counts as down.</summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Covers the moment between 202 and the saga creating its instance, when a poll would otherwise 404.</summary>
+    private static readonly TimeSpan AcceptedMemory = TimeSpan.FromMinutes(10);
+
+    public async Task<LookupAnswer> RequestAsync(LookupKey key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var state = await states.GetAsync(key.CorrelationId, cancellationToken).ConfigureAwait(false);
+
+        if (state is not null && LookupFreshness.IsFresh(state, options.Value, now))
+        {
+            switch (state.CurrentState)
+            {
+                case LookupStatus.Completed when state.Month is { } month:
+                    if (await results.GetAsync(key.Value, month, cancellationToken).ConfigureAwait(false) is { } result)
+                    {
+                        return new LookupAnswer.Completed(LookupResultResponse.From(result));
+                    }
+
+                    break; // result expired before the instance: fetch again
+                case LookupStatus.NotFound:
+                    return new LookupAnswer.NotFound(key.CorrelationId, state.FailureReason ?? "Postcode not found");
+                case LookupStatus.Unsupported:
+                    // Counted by the saga for the unsupported-postcode registry.
+                    await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
+                    return new LookupAnswer.Unsupported(key.CorrelationId, UnsupportedReason);
+            }
+        }
+
+        await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
+
+        if (state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsCertainlyScottish(postcode))
+        {
+            return new LookupAnswer.Unsupported(key.CorrelationId, UnsupportedReason);
+        }
+
+        var status = state is not null && !LookupStatus.IsTerminal(state.CurrentState) ? state.CurrentState : InitialStatusOf(key);
+        recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status), AcceptedMemory);
+        return new LookupAnswer.Accepted(key.CorrelationId, status);
+    }
+
+    public async Task<LookupStatusResponse?> GetStatusAsync(Guid lookupId, CancellationToken cancellationToken)
+    {
+        var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
+        if (state is null || string.IsNullOrEmpty(state.LookupKey))
+        {
+            return recentlyAccepted.TryGetValue(lookupId, out AcceptedLookup? accepted) && accepted is not null
+                ? new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, 0, null, null)
+                : null;
+        }
+
+        LookupResultResponse? result = null;
+        if (state.CurrentState == LookupStatus.Completed && state.Month is { } month &&
+            await results.GetAsync(state.LookupKey, month, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            result = LookupResultResponse.From(stored);
+        }
+
+        return LookupStatusResponse.From(state, result);
+    }
+
+    private async Task PublishRequestAsync(LookupKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublishTimeout);
+        try
+        {
+            if (key.Postcode is { } postcode)
+            {
+                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now), timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                var point = key.Coordinates!.Value;
+                await publisher.Publish(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now), timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or MassTransitException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BusUnavailableException("The message bus did not accept the lookup request; try again shortly.", e);
+        }
+    }
+
+    private static string InitialStatusOf(LookupKey key) => key.Postcode is not null ? LookupStatus.Geocoding : LookupStatus.FetchingCrimes;
+
+    private static Contracts.Results.LookupQuery QueryOf(LookupKey key) => key.Postcode is { } postcode
+        ? new Contracts.Results.LookupQuery(postcode.Value, null, null)
+        : new Contracts.Results.LookupQuery(null, key.Coordinates!.Value.Latitude, key.Coordinates!.Value.Longitude);
+
+    private sealed record AcceptedLookup(LookupKey Key, string Status);
+}
+
+public abstract record LookupAnswer
+{
+    private LookupAnswer()
+    {
+    }
+
+    public sealed record Completed(LookupResultResponse Result) : LookupAnswer;
+
+    public sealed record Accepted(Guid LookupId, string Status) : LookupAnswer;
+
+    public sealed record NotFound(Guid LookupId, string Reason) : LookupAnswer;
+
+    public sealed record Unsupported(Guid LookupId, string Reason) : LookupAnswer;
+}

@@ -1,0 +1,56 @@
+namespace EventDriven.Simulator;
+
+/// <summary>What the simulator was asked and answered: tests and benchmarks assert on these counts.</summary>
+public sealed class SimulatorStats
+{
+    private long _geocodeRequests;
+    private long _crimesRequests;
+    private long _datesRequests;
+    private long _throttled;
+    private long _tooManyCrimes;
+    private long _injectedErrors;
+    private long _outageRejections;
+
+    public long GeocodeRequests => Interlocked.Read(ref _geocodeRequests);
+    public long CrimesRequests => Interlocked.Read(ref _crimesRequests);
+    public long DatesRequests => Interlocked.Read(ref _datesRequests);
+    /// <summary>Police API requests answered 429.</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+    /// <summary>Police API requests answered 503 because the area holds more than 10,000 crimes.</summary>
+    public long TooManyCrimes => Interlocked.Read(ref _tooManyCrimes);
+    public long InjectedErrors => Interlocked.Read(ref _injectedErrors);
+    public long OutageRejections => Interlocked.Read(ref _outageRejections);
+
+    /// <summary>Police API requests that were served (not throttled): what counts against the real budget.</summary>
+    public long PoliceRequests => CrimesRequests + DatesRequests;
+
+    internal void CountGeocode() => Interlocked.Increment(ref _geocodeRequests);
+    internal void CountCrimes() => Interlocked.Increment(ref _crimesRequests);
+    internal void CountDates() => Interlocked.Increment(ref _datesRequests);
+    internal void CountThrottled() => Interlocked.Increment(ref _throttled);
+    internal void CountTooManyCrimes() => Interlocked.Increment(ref _tooManyCrimes);
+    internal void CountInjectedError() => Interlocked.Increment(ref _injectedErrors);
+    internal void CountOutage() => Interlocked.Increment(ref _outageRejections);
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _geocodeRequests, 0);
+        Interlocked.Exchange(ref _crimesRequests, 0);
+        Interlocked.Exchange(ref _datesRequests, 0);
+        Interlocked.Exchange(ref _throttled, 0);
+        Interlocked.Exchange(ref _tooManyCrimes, 0);
+        Interlocked.Exchange(ref _injectedErrors, 0);
+        Interlocked.Exchange(ref _outageRejections, 0);
+    }
+
+    public object ToJson() => new
+    {
+        geocodeRequests = GeocodeRequests,
+        crimesRequests = CrimesRequests,
+        datesRequests = DatesRequests,
+        throttled = Throttled,
+        tooManyCrimes = TooManyCrimes,
+        injectedErrors = InjectedErrors,
+        outageRejections = OutageRejections,
+    };
+}
