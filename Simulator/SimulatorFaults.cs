@@ -16,7 +16,39 @@ public sealed class SimulatorFaults
         set { lock (_lock) { _settings = value; } }
     }
 
-    public void Reset() => Current = FaultSettings.None;
+    private int _failNext;
+    private int _failNextStatus = 500;
+
+    /// <summary>Answers the next <paramref name="count"/> requests with <paramref name="status"/>: deterministic, unlike <see cref="FaultSettings.ErrorRate"/>.</summary>
+    public void FailNext(int count, int status = 500)
+    {
+        lock (_lock)
+        {
+            _failNext = count;
+            _failNextStatus = status;
+        }
+    }
+
+    internal bool TryTakeForcedFailure(out int status)
+    {
+        lock (_lock)
+        {
+            status = _failNextStatus;
+            if (_failNext <= 0)
+            {
+                return false;
+            }
+
+            _failNext--;
+            return true;
+        }
+    }
+
+    public void Reset()
+    {
+        Current = FaultSettings.None;
+        FailNext(0);
+    }
 }
 
 /// <param name="Latency">Added before every answer.</param>

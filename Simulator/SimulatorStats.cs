@@ -10,6 +10,8 @@ public sealed class SimulatorStats
     private long _tooManyCrimes;
     private long _injectedErrors;
     private long _outageRejections;
+    private long _firstPoliceTicks;
+    private long _lastPoliceTicks;
 
     public long GeocodeRequests => Interlocked.Read(ref _geocodeRequests);
     public long CrimesRequests => Interlocked.Read(ref _crimesRequests);
@@ -25,8 +27,37 @@ public sealed class SimulatorStats
     public long PoliceRequests => CrimesRequests + DatesRequests;
 
     internal void CountGeocode() => Interlocked.Increment(ref _geocodeRequests);
-    internal void CountCrimes() => Interlocked.Increment(ref _crimesRequests);
-    internal void CountDates() => Interlocked.Increment(ref _datesRequests);
+    /// <summary>When the first and the last served police API request arrived (UTC ticks; 0 when none).</summary>
+    public (DateTimeOffset First, DateTimeOffset Last)? PoliceWindow
+    {
+        get
+        {
+            var first = Interlocked.Read(ref _firstPoliceTicks);
+            var last = Interlocked.Read(ref _lastPoliceTicks);
+            return first == 0 ? null : (new DateTimeOffset(first, TimeSpan.Zero), new DateTimeOffset(last, TimeSpan.Zero));
+        }
+    }
+
+    /// <summary>Served police requests per second between the first and the last one: the sustained rate.</summary>
+    public double SustainedPoliceRate => PoliceWindow is { } w && w.Last > w.First ? (PoliceRequests - 1) / (w.Last - w.First).TotalSeconds : 0;
+
+    internal void CountCrimes(DateTimeOffset now)
+    {
+        Interlocked.Increment(ref _crimesRequests);
+        NotePolice(now);
+    }
+
+    internal void CountDates(DateTimeOffset now)
+    {
+        Interlocked.Increment(ref _datesRequests);
+        NotePolice(now);
+    }
+
+    private void NotePolice(DateTimeOffset now)
+    {
+        Interlocked.CompareExchange(ref _firstPoliceTicks, now.UtcTicks, 0);
+        Interlocked.Exchange(ref _lastPoliceTicks, now.UtcTicks);
+    }
     internal void CountThrottled() => Interlocked.Increment(ref _throttled);
     internal void CountTooManyCrimes() => Interlocked.Increment(ref _tooManyCrimes);
     internal void CountInjectedError() => Interlocked.Increment(ref _injectedErrors);
@@ -41,6 +72,8 @@ public sealed class SimulatorStats
         Interlocked.Exchange(ref _tooManyCrimes, 0);
         Interlocked.Exchange(ref _injectedErrors, 0);
         Interlocked.Exchange(ref _outageRejections, 0);
+        Interlocked.Exchange(ref _firstPoliceTicks, 0);
+        Interlocked.Exchange(ref _lastPoliceTicks, 0);
     }
 
     public object ToJson() => new
@@ -52,5 +85,6 @@ public sealed class SimulatorStats
         tooManyCrimes = TooManyCrimes,
         injectedErrors = InjectedErrors,
         outageRejections = OutageRejections,
+        sustainedPoliceRate = Math.Round(SustainedPoliceRate, 2),
     };
 }

@@ -57,6 +57,12 @@ public sealed class UpstreamSimulator : IDisposable
             return SimulatorResponse.Json(404, """{"status":404,"error":"Resource not found"}""");
         }
 
+        if (Faults.TryTakeForcedFailure(out var forcedStatus))
+        {
+            Stats.CountInjectedError();
+            return SimulatorResponse.Text(forcedStatus, "Simulated upstream error");
+        }
+
         var faults = Faults.Current;
         if (faults.AppliesTo(upstream.Value))
         {
@@ -150,7 +156,7 @@ public sealed class UpstreamSimulator : IDisposable
 
         if (segments[^1] == "crimes-street-dates")
         {
-            Stats.CountDates();
+            Stats.CountDates(_time.GetUtcNow());
             return SimulatorResponse.Json(200, writer =>
             {
                 writer.WriteStartArray();
@@ -169,7 +175,7 @@ public sealed class UpstreamSimulator : IDisposable
             });
         }
 
-        Stats.CountCrimes();
+        Stats.CountCrimes(_time.GetUtcNow());
         return Crimes(query);
     }
 

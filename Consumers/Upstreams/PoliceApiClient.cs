@@ -10,46 +10,19 @@ namespace EventDriven.Consumers.Upstreams;
 /// Typed client of data.police.uk: <c>/crimes-street-dates</c> (cached: it changes monthly) and
 /// <c>/crimes-street/all-crime</c> by point (one-mile radius) or custom polygon.
 /// </summary>
-public sealed class PoliceApiClient(HttpClient http, TimeProvider time)
+public sealed class PoliceApiClient(HttpClient http, PoliceMonthCache monthCache)
 {
-    /// <summary>The months list changes once a month; asking at most hourly keeps it off the rate budget.</summary>
-    private static readonly TimeSpan MonthCacheDuration = TimeSpan.FromHours(1);
+    public Task<string> GetLatestMonthAsync(CancellationToken cancellationToken) =>
+        monthCache.GetOrFetchAsync(FetchLatestMonthAsync, cancellationToken);
 
-    // Shared by every client instance (typed clients are transient): one cached month per process.
-    private static readonly SemaphoreSlim MonthLock = new(1, 1);
-    private static (string Month, DateTimeOffset Expires)? _cachedMonth;
-
-    public async Task<string> GetLatestMonthAsync(CancellationToken cancellationToken)
+    private async Task<string> FetchLatestMonthAsync(CancellationToken cancellationToken)
     {
-        if (_cachedMonth is { } cached && cached.Expires > time.GetUtcNow())
-        {
-            return cached.Month;
-        }
-
-        await MonthLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_cachedMonth is { } again && again.Expires > time.GetUtcNow())
-            {
-                return again.Month;
-            }
-
-            using var response = await http.GetAsync("crimes-street-dates", cancellationToken).ConfigureAwait(false);
-            EnsureSuccess(response, "crimes-street-dates");
-            var months = await response.Content.ReadFromJsonAsync(UpstreamJsonContext.Default.ListPoliceMonth, cancellationToken).ConfigureAwait(false);
-            var latest = months?.Select(m => m.Date).Where(IsMonth).Max(StringComparer.Ordinal)
-                ?? throw new UpstreamException("data.police.uk listed no months in crimes-street-dates.");
-            _cachedMonth = (latest, time.GetUtcNow() + MonthCacheDuration);
-            return latest;
-        }
-        finally
-        {
-            MonthLock.Release();
-        }
+        using var response = await http.GetAsync("crimes-street-dates", cancellationToken).ConfigureAwait(false);
+        EnsureSuccess(response, "crimes-street-dates");
+        var months = await response.Content.ReadFromJsonAsync(UpstreamJsonContext.Default.ListPoliceMonth, cancellationToken).ConfigureAwait(false);
+        return months?.Select(m => m.Date).Where(IsMonth).Max(StringComparer.Ordinal)
+            ?? throw new UpstreamException("data.police.uk listed no months in crimes-street-dates.");
     }
-
-    /// <summary>Forgets the cached month (tests; a new month published mid-hour is picked up within the hour anyway).</summary>
-    public static void ResetMonthCache() => _cachedMonth = null;
 
     public Task<CrimesAnswer> GetCrimesAroundAsync(double latitude, double longitude, string month, CancellationToken cancellationToken) =>
         GetCrimesAsync(string.Create(CultureInfo.InvariantCulture, $"crimes-street/all-crime?lat={latitude:0.######}&lng={longitude:0.######}&date={month}"), cancellationToken);

@@ -25,6 +25,7 @@ public static class UpstreamClientsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamMetrics>();
         services.TryAddSingleton<PoliceApiRateLimiter>();
+        services.TryAddSingleton<PoliceMonthCache>();
         services.TryAddSingleton<UpstreamSimulator>();
         services.AddTransient<CrimeFetcher>();
 
@@ -32,13 +33,14 @@ public static class UpstreamClientsExtensions
 
         var postcodes = services.AddHttpClient<PostcodesIoClient>((sp, http) =>
                 http.BaseAddress = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.PostcodesIo.BaseUrl);
-        postcodes.AddResilienceHandler("postcodes-io", pipeline => ConfigureCommon(pipeline, rateLimiter: null));
+        postcodes.AddResilienceHandler("postcodes-io", (pipeline, context) =>
+            ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), rateLimiter: null));
         postcodes.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), "postcodes-io"));
 
         var police = services.AddHttpClient<PoliceApiClient>((sp, http) =>
                 http.BaseAddress = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.PoliceApi.BaseUrl);
         police.AddResilienceHandler("police-api", (pipeline, context) =>
-            ConfigureCommon(pipeline, context.ServiceProvider.GetRequiredService<PoliceApiRateLimiter>()));
+            ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), context.ServiceProvider.GetRequiredService<PoliceApiRateLimiter>()));
         police.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), "police-api"));
 
         if (simulate)
@@ -50,15 +52,15 @@ public static class UpstreamClientsExtensions
         return services;
     }
 
-    private static void ConfigureCommon(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, PoliceApiRateLimiter? rateLimiter)
+    private static void ConfigureCommon(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, UpstreamOptions options, PoliceApiRateLimiter? rateLimiter)
     {
         pipeline.AddTimeout(TimeSpan.FromSeconds(60));
         pipeline.AddRetry(new HttpRetryStrategyOptions
         {
-            MaxRetryAttempts = 4,
+            MaxRetryAttempts = options.MaxRetryAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(500),
+            Delay = options.RetryBaseDelay,
             MaxDelay = TimeSpan.FromSeconds(15),
             ShouldRetryAfterHeader = true,
             ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
@@ -103,6 +105,16 @@ internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOption
         var failures = new List<string>();
         CheckUrl(failures, "Upstreams:PostcodesIo:BaseUrl", options.PostcodesIo?.BaseUrl);
         CheckUrl(failures, "Upstreams:PoliceApi:BaseUrl", options.PoliceApi?.BaseUrl);
+        if (options.MaxRetryAttempts is < 1 or > 10)
+        {
+            failures.Add($"Upstreams:MaxRetryAttempts must be between 1 and 10 (was {options.MaxRetryAttempts}).");
+        }
+
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"Upstreams:RetryBaseDelay must be between 0 and 30 seconds (was {options.RetryBaseDelay}).");
+        }
+
         if (options.PoliceApi is { } police)
         {
             if (!double.IsFinite(police.RequestsPerSecond) || police.RequestsPerSecond is <= 0 or > 1000)

@@ -10,6 +10,12 @@ public sealed class UpstreamOptions
     /// <summary>Serve both upstreams from the built-in simulator (offline demo, tests, benchmarks).</summary>
     public bool Simulate { get; set; }
 
+    /// <summary>Retries per upstream call after the first attempt (429, 5xx, timeouts, connection errors).</summary>
+    public int MaxRetryAttempts { get; set; } = 4;
+
+    /// <summary>First retry delay; later ones grow exponentially with jitter. A Retry-After header wins.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     [Required]
     public PostcodesIoOptions PostcodesIo { get; set; } = new();
 
