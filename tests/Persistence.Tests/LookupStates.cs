@@ -39,7 +39,8 @@ internal static class LookupStates
 
     public static CrimeLookupState InState(string state, int n, DateTimeOffset updatedAt)
     {
-        var instance = Completed($"SW1A {n % 10}A{(char)('A' + (n / 10 % 26))}", updatedAt);
+        const string inwardLetters = "ABDEFGHJLNPQRSTUWXYZ"; // the letters the inward code allows
+        var instance = Completed($"M1 {n % 10}A{inwardLetters[n / 10 % inwardLetters.Length]}", updatedAt);
         instance.CurrentState = state;
         return instance;
     }
