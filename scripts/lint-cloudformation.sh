@@ -17,6 +17,9 @@ for template in cloudformation/*.yaml; do
   for environment in "${environments[@]}"; do
     parameters=()
     if grep -qE '^  EnvironmentName:' "$template"; then
+      # Only the environments the template allows (deployment-roles.yaml exists in staging and prod only).
+      allowed="$(awk '/^  EnvironmentName:/{found=1; next} found && /AllowedValues:/{print; exit}' "$template")"
+      [[ "$allowed" =~ (^|[^a-z])$environment([^a-z]|$) ]] || continue
       parameters=(--parameters "EnvironmentName=$environment")
     fi
     if output="$("$npm_cfn_lint" validate "$template" "${parameters[@]}" 2>&1)"; then
