@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
@@ -19,6 +20,8 @@ public readonly record struct Coordinates
 
     private const int MaxNumberLength = 32;
 
+    private static readonly SearchValues<char> NumberCharacters = SearchValues.Create("0123456789+-.eE");
+
     private Coordinates(double latitude, double longitude)
     {
         Latitude = latitude;
@@ -29,9 +32,7 @@ public readonly record struct Coordinates
     public double Longitude { get; }
 
     /// <summary>The same point rounded to <see cref="KeyPrecision"/> decimal places.</summary>
-    public Coordinates Rounded => new(
-        Math.Round(Latitude, KeyPrecision, MidpointRounding.AwayFromZero),
-        Math.Round(Longitude, KeyPrecision, MidpointRounding.AwayFromZero));
+    public Coordinates Rounded => new(RoundForKey(Latitude), RoundForKey(Longitude));
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Latitude:0.0###},{Longitude:0.0###}");
@@ -85,6 +86,14 @@ public readonly record struct Coordinates
         return TryCreate(lat, lng, out coordinates, out error);
     }
 
+    // A point just west of Greenwich (or south of the equator) rounds to negative zero, which prints as "-0.0":
+    // without folding it into 0.0 the same rounded point would get two lookup keys and two saga instances.
+    private static double RoundForKey(double value)
+    {
+        var rounded = Math.Round(value, KeyPrecision, MidpointRounding.AwayFromZero);
+        return rounded == 0 ? 0.0 : rounded;
+    }
+
     private static bool TryParseNumber(string name, string? text, out double value, [NotNullWhen(false)] out string? error)
     {
         value = double.NaN;
@@ -100,8 +109,12 @@ public readonly record struct Coordinates
             return false;
         }
 
+        // double.TryParse forgives trailing NUL characters and knows words such as "NaN" and "∞": only plain
+        // number characters get as far as the parser.
+        var number = text.AsSpan().Trim(' ');
         const NumberStyles style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-        if (!double.TryParse(text.AsSpan().Trim(' '), style, CultureInfo.InvariantCulture, out value))
+        if (number.ContainsAnyExcept(NumberCharacters) ||
+            !double.TryParse(number, style, CultureInfo.InvariantCulture, out value))
         {
             error = $"The {name} must be a decimal number.";
             return false;
