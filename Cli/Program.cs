@@ -1,0 +1,3 @@
+using EventDriven.Cli;
+
+return await CliApplication.Create(CliContext.FromProcess()).Parse(args).InvokeAsync();

@@ -1,0 +1,40 @@
+using EventDriven.Sagas;
+using EventDriven.Sagas.Persistence;
+
+namespace EventDriven.Functions.Tests;
+
+/// <summary>A saga store read side over a list, for tests that are about scheduling rather than the saga.</summary>
+public sealed class ListedLookupStateReader : ILookupStateReader
+{
+    private readonly Lock _lock = new();
+    private readonly List<CrimeLookupState> _instances = [];
+
+    public void Add(CrimeLookupState instance)
+    {
+        lock (_lock)
+        {
+            _instances.Add(instance);
+        }
+    }
+
+    public Task<CrimeLookupState?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_instances.FirstOrDefault(i => i.CorrelationId == correlationId)?.Snapshot());
+        }
+    }
+
+    public Task<LookupStatePage> ListByStateAsync(string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var matching = _instances.Where(i => i.CurrentState == state && (updatedSince is null || i.UpdatedAt >= updatedSince))
+                .OrderByDescending(i => i.UpdatedAt).ToList();
+            var skip = pageToken is null ? 0 : int.Parse(pageToken, System.Globalization.CultureInfo.InvariantCulture);
+            var page = matching.Skip(skip).Take(limit).Select(i => i.Snapshot()).ToList();
+            var next = skip + page.Count < matching.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new LookupStatePage(page, next));
+        }
+    }
+}

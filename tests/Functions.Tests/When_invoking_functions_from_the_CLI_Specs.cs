@@ -1,0 +1,142 @@
+using System.CommandLine;
+using Amazon.EC2;
+using EventDriven.Cli;
+using EventDriven.Contracts;
+using EventDriven.Sagas;
+using EventDriven.Sagas.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Spectre.Console;
+using Spectre.Console.Testing;
+
+namespace EventDriven.Functions.Tests;
+
+public class When_invoking_functions_from_the_CLI_Specs
+{
+    private readonly TestConsole _console = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 3, 0, 5, TimeSpan.Zero));
+    private readonly FakeEc2 _ec2;
+
+    public When_invoking_functions_from_the_CLI_Specs()
+    {
+        _console.Profile.Width = 200;
+        _ec2 = new FakeEc2(_time);
+    }
+
+    private async Task<int> Run(Dictionary<string, string?> settings, Action<IServiceCollection>? services, params string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var context = new CliContext(_console, configuration, s =>
+        {
+            s.AddSingleton<TimeProvider>(_time);
+            services?.Invoke(s);
+        });
+        var output = new StringWriter();
+        var exitCode = await CliApplication.Create(context).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
+        _console.WriteLine(output.ToString());
+        return exitCode;
+    }
+
+    [Fact]
+    public async Task Should_print_what_a_snapshot_dry_run_would_do_and_change_nothing()
+    {
+        _ec2.AddVolume("vol-0a1b2c3d", ("eventdriven:snapshot", "true"));
+        _ec2.AddOurSnapshot("snap-0old", "vol-0a1b2c3d", _time.GetUtcNow().AddDays(-30));
+
+        var exitCode = await Run(new() { ["Snapshot:KeepNewest"] = "1" }, s => s.AddSingleton<IAmazonEC2>(_ec2.Client),
+            "functions", "invoke", "snapshot", "--dry-run", "--time", "2026-11-23T03:00:00Z");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("SnapshotSchedule invoked with a scheduled event for 2026-11-23 03:00:00Z", _console.Output, StringComparison.Ordinal);
+        Assert.Contains("dry run (nothing changed)", _console.Output, StringComparison.Ordinal);
+        Assert.Contains("vol-0a1b2c3d -> (new)", _console.Output, StringComparison.Ordinal);
+        Assert.Contains("snap-0old (vol-0a1b2c3d, 2026-10-24)", _console.Output, StringComparison.Ordinal);
+        Assert.Empty(_ec2.CreateCalls);
+        Assert.Empty(_ec2.DeleteCalls);
+    }
+
+    [Fact]
+    public async Task Should_exit_with_1_when_the_run_had_failures()
+    {
+        _ec2.AddVolume("vol-busy", ("eventdriven:snapshot", "true"));
+        _ec2.FailCreateFor.Add("vol-busy");
+
+        var exitCode = await Run([], s => s.AddSingleton<IAmazonEC2>(_ec2.Client), "functions", "invoke", "snapshot");
+
+        Assert.Equal(ExitCodes.Failed, exitCode);
+        Assert.Contains("vol-busy (Create)", _console.Output, StringComparison.Ordinal);
+        Assert.Contains("failed: see the failed row above", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_print_the_JSON_the_Lambda_would_return()
+    {
+        _ec2.AddVolume("vol-a", ("eventdriven:snapshot", "true"));
+
+        var exitCode = await Run([], s => s.AddSingleton<IAmazonEC2>(_ec2.Client), "functions", "invoke", "snapshot", "--json", "--time", "2026-11-23T03:00:00Z");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(_console.Output);
+        Assert.Equal("2026-11-23T03:00Z", json.RootElement.GetProperty("runId").GetString());
+        Assert.Single(_ec2.Snapshots);
+    }
+
+    [Fact]
+    public async Task Should_reject_invalid_snapshot_options_naming_them()
+    {
+        var exitCode = await Run(new() { ["Snapshot:RetentionDays"] = "0" }, s => s.AddSingleton<IAmazonEC2>(_ec2.Client), "functions", "invoke", "snapshot");
+
+        Assert.Equal(ExitCodes.CannotRun, exitCode);
+        Assert.Contains("RetentionDays", _console.Output, StringComparison.Ordinal);
+        Assert.Empty(_ec2.CreateCalls);
+    }
+
+    [Fact]
+    public async Task Should_refuse_scottish_postcodes_against_in_memory_stores_saying_why()
+    {
+        var exitCode = await Run([], null, "functions", "invoke", "scottish-postcodes");
+
+        Assert.Equal(ExitCodes.CannotRun, exitCode);
+        Assert.Contains("Persistence__Provider=DynamoDb", _console.Output.Replace("\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_print_the_scottish_postcode_summary()
+    {
+        var reader = new ListedLookupStateReader();
+        var now = _time.GetUtcNow();
+        reader.Add(new CrimeLookupState
+        {
+            CorrelationId = Guid.NewGuid(), CurrentState = LookupStatus.Unsupported, Postcode = "EH1 1AA", RequestCount = 4,
+            FirstRequestedAt = now.AddHours(-1), LastRequestedAt = now, UpdatedAt = now,
+        });
+
+        var exitCode = await Run([], s => s.AddSingleton<ILookupStateReader>(reader), "functions", "invoke", "scottish-postcodes");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("postcodes recorded", _console.Output, StringComparison.Ordinal);
+        Assert.Contains("(first run: everything)", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_list_the_template_s_rules_with_their_next_runs()
+    {
+        var exitCode = await Run([], null, "functions", "schedule", "--count", "2");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("SnapshotSchedule", _console.Output, StringComparison.Ordinal);
+        Assert.Contains("cron(0 3 * * ? *)", _console.Output, StringComparison.Ordinal);
+        Assert.Contains("rate(5 minutes)", _console.Output, StringComparison.Ordinal);
+        Assert.Contains(":00", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_reject_an_unknown_function()
+    {
+        var exitCode = await Run([], null, "functions", "invoke", "backup");
+
+        Assert.NotEqual(ExitCodes.Success, exitCode);
+        Assert.Contains("backup", _console.Output, StringComparison.Ordinal);
+    }
+}
