@@ -12,8 +12,9 @@ public static class DynamoDbPersistenceExtensions
     public static IServiceCollection AddDynamoDbClient(this IServiceCollection services, DynamoDbOptions options)
     {
         // Fail at start-up with the key's name, not on the first write.
-        var tableNames = DynamoTableNames.For(options.TablePrefix);
-        services.TryAddSingleton(tableNames);
+        DynamoDbClientFactory.Validate(options);
+        services.TryAddSingleton(DynamoTableNames.For(options.TablePrefix));
+        services.TryAddSingleton<DynamoTableProvisioner>();
         services.TryAddSingleton(_ => DynamoDbClientFactory.Create(options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging(); // idempotent; the stores log lost races at Debug
@@ -28,7 +29,6 @@ public static class DynamoDbPersistenceExtensions
         services.TryAddSingleton<IUnsupportedPostcodeRegistry, DynamoDbUnsupportedPostcodeRegistry>();
         services.TryAddSingleton<ILookupStateReader, DynamoDbLookupStateReader>();
         services.AddCrimeLookupSagaStore();
-        services.TryAddSingleton<DynamoTableProvisioner>();
         if (options.ShouldEnsureTables)
         {
             services.AddHostedService<EnsureDynamoTablesHostedService>();
