@@ -49,15 +49,15 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         During(Geocoding,
             When(PostcodeRequested)
                 .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => Touch(ctx.Saga)).SendGeocode()));
+                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => RestartStuckClock(ctx.Saga)).SendGeocode()));
 
         During(FetchingCrimes,
             When(PostcodeRequested)
                 .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => Touch(ctx.Saga)).SendFetchCrimes()),
+                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => RestartStuckClock(ctx.Saga)).SendFetchCrimes()),
             When(CoordinatesRequested)
                 .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => Touch(ctx.Saga)).SendFetchCrimes()));
+                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => RestartStuckClock(ctx.Saga)).SendFetchCrimes()));
 
         // Finished states: a fresh answer stands; a stale one (or any failure) starts a new attempt.
         During(Completed, NotFound, Failed,
@@ -202,7 +202,17 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         saga.Longitude = key.Coordinates!.Value.Longitude;
     }
 
-    private bool IsStuck(CrimeLookupState saga) => Now - saga.UpdatedAt > _options.StuckAfter && Now - (saga.AttemptStartedAt ?? saga.UpdatedAt) > _options.StuckAfter;
+    // The stuck clock runs from the attempt's start or its last re-send. Not from UpdatedAt: every request touches
+    // UpdatedAt (the unsupported-postcode function reads by it) before this check runs, so measured from there an
+    // attempt never looked stuck, and under steady traffic it never would.
+    private bool IsStuck(CrimeLookupState saga) => Now - (saga.AttemptStartedAt ?? saga.CreatedAt) > _options.StuckAfter;
+
+    // Re-sending restarts the clock: a popular stuck key is re-sent once per StuckAfter, not once per request.
+    private void RestartStuckClock(CrimeLookupState saga)
+    {
+        saga.AttemptStartedAt = Now;
+        Touch(saga);
+    }
 
     private bool ShouldStartNewAttempt(CrimeLookupState saga) => !LookupFreshness.IsFresh(saga, _options, Now);
 
