@@ -1,0 +1,80 @@
+using EventDriven.Contracts;
+
+namespace EventDriven.Sagas.Tests;
+
+public sealed class When_judging_freshness_Specs
+{
+    private static readonly DateTimeOffset Finished = new(2026, 11, 23, 9, 30, 0, TimeSpan.Zero);
+    private static readonly LookupOptions Options = new();
+
+    private static CrimeLookupState State(string status, DateTimeOffset? completedAt = null) =>
+        new() { CurrentState = status, CompletedAt = completedAt ?? Finished };
+
+    [Fact]
+    public void Should_keep_a_completed_result_fresh_up_to_and_including_ResultsFreshFor()
+    {
+        var state = State(LookupStatus.Completed);
+
+        Assert.True(LookupFreshness.IsFresh(state, Options, Finished));
+        Assert.True(LookupFreshness.IsFresh(state, Options, Finished + Options.ResultsFreshFor));
+        Assert.False(LookupFreshness.IsFresh(state, Options, Finished + Options.ResultsFreshFor + TimeSpan.FromTicks(1)));
+    }
+
+    [Fact]
+    public void Should_keep_not_found_fresh_for_NotFoundFreshFor_not_ResultsFreshFor()
+    {
+        var options = new LookupOptions { ResultsFreshFor = TimeSpan.FromHours(1), NotFoundFreshFor = TimeSpan.FromHours(10) };
+        var twoHoursLater = Finished.AddHours(2);
+
+        Assert.False(LookupFreshness.IsFresh(State(LookupStatus.Completed), options, twoHoursLater));
+        Assert.True(LookupFreshness.IsFresh(State(LookupStatus.NotFound), options, twoHoursLater));
+        Assert.False(LookupFreshness.IsFresh(State(LookupStatus.NotFound), options, Finished.AddHours(10).AddSeconds(1)));
+    }
+
+    [Fact]
+    public void Should_follow_the_configured_ResultsFreshFor()
+    {
+        var options = new LookupOptions { ResultsFreshFor = TimeSpan.FromMinutes(10) };
+
+        Assert.True(LookupFreshness.IsFresh(State(LookupStatus.Completed), options, Finished.AddMinutes(10)));
+        Assert.False(LookupFreshness.IsFresh(State(LookupStatus.Completed), options, Finished.AddMinutes(11)));
+    }
+
+    [Theory]
+    [InlineData(LookupStatus.Completed)]
+    [InlineData(LookupStatus.NotFound)]
+    public void Should_not_call_a_finished_lookup_without_a_completion_time_fresh(string status)
+    {
+        var state = new CrimeLookupState { CurrentState = status, CompletedAt = null };
+
+        Assert.False(LookupFreshness.IsFresh(state, Options, Finished));
+    }
+
+    [Fact]
+    public void Should_keep_unsupported_fresh_for_ever()
+    {
+        Assert.True(LookupFreshness.IsFresh(State(LookupStatus.Unsupported), Options, Finished.AddYears(5)));
+        Assert.True(LookupFreshness.IsFresh(new CrimeLookupState { CurrentState = LookupStatus.Unsupported }, Options, Finished));
+    }
+
+    [Theory]
+    [InlineData(LookupStatus.Failed)]
+    [InlineData(LookupStatus.Geocoding)]
+    [InlineData(LookupStatus.FetchingCrimes)]
+    [InlineData("Initial")]
+    [InlineData("")]
+    [InlineData("completed")]
+    public void Should_never_call_other_states_fresh(string status)
+    {
+        Assert.False(LookupFreshness.IsFresh(State(status), Options, Finished));
+    }
+
+    [Fact]
+    public void Should_cover_every_terminal_status()
+    {
+        // A new terminal status must get a freshness rule: this fails until someone decides it.
+        var decided = new[] { LookupStatus.Completed, LookupStatus.NotFound, LookupStatus.Unsupported, LookupStatus.Failed };
+
+        Assert.Equal(decided.Order(), LookupStatus.All.Where(LookupStatus.IsTerminal).Order());
+    }
+}

@@ -1,0 +1,122 @@
+using EventDriven.Contracts;
+using EventDriven.Contracts.Messages;
+using EventDriven.Contracts.Values;
+
+namespace EventDriven.Sagas.Tests;
+
+public sealed class When_the_geocoder_replies_Specs
+{
+    private static Guid IdOf(string postcode) => LookupKey.For(Postcode.Parse(postcode)).CorrelationId;
+
+    private static async Task<Guid> Geocoding(LookupSagaHarness h, string postcode)
+    {
+        var id = IdOf(postcode);
+        await h.RequestPostcode(id, postcode);
+        await h.WaitFor(id, m => m.Geocoding);
+        return id;
+    }
+
+    [Fact]
+    public async Task Should_fetch_crimes_at_the_geocoded_point_in_England()
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "M1 1AE");
+
+        await h.Publish(new PostcodeGeocoded(id, "M1 1AE", 53.480759, -2.242631, "England"));
+        var state = await h.WaitFor(id, m => m.FetchingCrimes);
+
+        Assert.Equal("England", state.Country);
+        Assert.Equal(53.480759, state.Latitude);
+        Assert.Equal(-2.242631, state.Longitude);
+        var fetch = Assert.Single(await h.AllSent<FetchCrimes>());
+        Assert.Equal(new FetchCrimes(id, "postcode:M1 1AE", 53.480759, -2.242631, "M1 1AE"), fetch.Message);
+        Assert.Equal(QueueNames.FetchCrimes, fetch.DestinationAddress!.AbsolutePath.Trim('/'));
+        Assert.Empty(await h.AllPublished<UnsupportedPostcodeRequested>());
+    }
+
+    [Fact]
+    public async Task Should_fetch_crimes_for_a_cross_border_postcode_the_geocoder_places_in_England()
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "TD15 1AA");
+
+        await h.Publish(new PostcodeGeocoded(id, "TD15 1AA", 55.7708, -2.0055, "England"));
+        await h.WaitFor(id, m => m.FetchingCrimes);
+
+        Assert.Single(await h.AllSent<FetchCrimes>());
+        Assert.Empty(await h.AllPublished<UnsupportedPostcodeRequested>());
+    }
+
+    [Theory]
+    [InlineData("Scotland")]
+    [InlineData("scotland")]
+    public async Task Should_end_unsupported_when_the_geocoder_places_a_TD_postcode_in_Scotland(string country)
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "TD1 1AA");
+
+        await h.Publish(new PostcodeGeocoded(id, "TD1 1AA", 55.6153, -2.8063, country));
+        var state = await h.WaitFor(id, m => m.Unsupported);
+
+        Assert.Equal(country, state.Country);
+        var unsupported = Assert.Single(await h.AllPublished<UnsupportedPostcodeRequested>());
+        Assert.Equal(id, unsupported.Message.CorrelationId);
+        Assert.Equal("TD1 1AA", unsupported.Message.Postcode);
+        Assert.True(ScottishPostcodeAreas.IsScottishCountry(unsupported.Message.Country));
+        Assert.Empty(await h.AllSent<FetchCrimes>());
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(51.5, null)]
+    [InlineData(null, -0.14)]
+    public async Task Should_fail_with_a_reason_when_the_geocoder_has_no_coordinates(double? latitude, double? longitude)
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "CR2 6XH");
+
+        await h.Publish(new PostcodeGeocoded(id, "CR2 6XH", latitude, longitude, "England"));
+        var state = await h.WaitFor(id, m => m.Failed);
+
+        Assert.Contains("no coordinates", state.FailureReason, StringComparison.Ordinal);
+        Assert.Equal("England", state.Country);
+        Assert.Equal(h.Now, state.CompletedAt);
+        Assert.Empty(await h.AllSent<FetchCrimes>());
+    }
+
+    [Theory]
+    [InlineData("Postcode not found")]
+    [InlineData("Invalid postcode")]
+    public async Task Should_end_not_found_with_the_geocoders_reason(string reason)
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "DN55 1PT");
+
+        await h.Publish(new PostcodeNotFound(id, "DN55 1PT", reason));
+        var state = await h.WaitFor(id, m => m.NotFound);
+
+        Assert.Equal(reason, state.FailureReason);
+        Assert.Equal(h.Now, state.CompletedAt);
+        Assert.Empty(await h.AllSent<FetchCrimes>());
+    }
+
+    [Fact]
+    public async Task Should_ignore_a_duplicate_geocoder_reply_once_fetching_crimes()
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "M1 1AE");
+
+        await h.Publish(new PostcodeGeocoded(id, "M1 1AE", 53.480759, -2.242631, "England"));
+        await h.WaitFor(id, m => m.FetchingCrimes);
+        await h.Publish(new PostcodeGeocoded(id, "M1 1AE", 50.0, -3.0, "England"));
+        await h.Publish(new PostcodeNotFound(id, "M1 1AE", "Postcode not found"));
+
+        var state = await h.Settle(id);
+        Assert.Equal(LookupStatus.FetchingCrimes, state!.CurrentState);
+        Assert.Equal(53.480759, state.Latitude);
+        Assert.Single(await h.AllSent<FetchCrimes>());
+        Assert.Equal(2, (await h.AllConsumed<PostcodeGeocoded>()).Count);
+        Assert.Empty(await h.AllPublished<MassTransit.Fault<PostcodeGeocoded>>());
+        Assert.Empty(await h.AllPublished<MassTransit.Fault<PostcodeNotFound>>());
+    }
+}
