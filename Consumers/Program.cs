@@ -1,9 +1,15 @@
-using EventDriven.Consumers;
+namespace EventDriven.Consumers;
 
-// The worker fleet: saga + consumers on RabbitMQ, state in DynamoDB (DESIGN §3, distributed mode).
-var builder = WebApplication.CreateBuilder(args);
-builder.AddLookupWorkers();
+/// <summary>The worker fleet: saga + consumers on RabbitMQ, state in DynamoDB (DESIGN §3, distributed mode).</summary>
+public static class WorkerProgram
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddLookupWorkers();
 
-var app = builder.Build();
-app.MapHealthEndpoints();
-app.Run();
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        app.Run();
+    }
+}

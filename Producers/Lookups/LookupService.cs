@@ -63,18 +63,25 @@ public sealed class LookupService(
         }
 
         var status = state is not null && !LookupStatus.IsTerminal(state.CurrentState) ? state.CurrentState : InitialStatusOf(key);
-        recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status), AcceptedMemory);
+        recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status, now), AcceptedMemory);
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }
 
     public async Task<LookupStatusResponse?> GetStatusAsync(Guid lookupId, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
+        recentlyAccepted.TryGetValue(lookupId, out AcceptedLookup? accepted);
         if (state is null || string.IsNullOrEmpty(state.LookupKey))
         {
-            return recentlyAccepted.TryGetValue(lookupId, out AcceptedLookup? accepted) && accepted is not null
+            return accepted is not null
                 ? new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, 0, null, null)
                 : null;
+        }
+
+        // A new attempt was accepted but the saga has not seen it yet: report it as started, not the old outcome.
+        if (accepted is not null && accepted.AcceptedAt > state.UpdatedAt && LookupStatus.IsTerminal(state.CurrentState))
+        {
+            return new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, state.Attempts, state.UpdatedAt, null);
         }
 
         LookupResultResponse? result = null;
@@ -115,7 +122,7 @@ public sealed class LookupService(
         ? new Contracts.Results.LookupQuery(postcode.Value, null, null)
         : new Contracts.Results.LookupQuery(null, key.Coordinates!.Value.Latitude, key.Coordinates!.Value.Longitude);
 
-    private sealed record AcceptedLookup(LookupKey Key, string Status);
+    private sealed record AcceptedLookup(LookupKey Key, string Status, DateTimeOffset AcceptedAt);
 }
 
 public abstract record LookupAnswer

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace EventDriven.Producers.Tests;
+
+public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory) : IClassFixture<EmbeddedApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Should_accept_then_complete_then_answer_from_the_results_store()
+    {
+        var accepted = await _client.GetAsync("/postcode/sw1a2aa");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+        var lookupId = body.GetProperty("lookupId").GetGuid();
+        Assert.Equal($"/lookups/{lookupId}", accepted.Headers.Location!.OriginalString);
+        Assert.Equal("Geocoding", body.GetProperty("status").GetString());
+
+        var finished = await _client.UntilFinishedAsync(accepted.Headers.Location.OriginalString);
+        Assert.Equal("Completed", finished.GetProperty("status").GetString());
+        var result = finished.GetProperty("result");
+        Assert.Equal("SW1A 2AA", result.GetProperty("query").GetProperty("postcode").GetString());
+        Assert.Equal("simulated", result.GetProperty("dataSource").GetString());
+
+        var hit = await _client.GetAsync("/postcode/SW1A%202AA");
+        Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+        var cached = await hit.Content.ReadFromJsonAsync<JsonElement>();
+        AssertResultShape(cached, lookupId);
+    }
+
+    [Fact]
+    public async Task Should_reject_a_malformed_postcode_with_problem_json()
+    {
+        var response = await _client.GetAsync("/postcode/QQ1%201AA");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Should_answer_404_for_a_postcode_the_geocoder_does_not_know()
+    {
+        var accepted = await _client.GetAsync("/postcode/M2%209ZZ");
+        var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
+        Assert.Equal("NotFound", finished.GetProperty("status").GetString());
+        Assert.Equal("Postcode not found", finished.GetProperty("reason").GetString());
+
+        var again = await _client.GetAsync("/postcode/M2%209ZZ");
+
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Should_answer_422_at_once_for_a_certainly_scottish_postcode()
+    {
+        var response = await _client.GetAsync("/postcode/EH1%201YZ");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("Police Scotland", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Should_let_the_geocoder_decide_for_cross_border_areas()
+    {
+        // TD1 is in Scotland, TD15 (Berwick-upon-Tweed) in England: the area alone cannot tell.
+        var scottish = await _client.GetAsync("/postcode/TD1%201AB");
+        Assert.Equal(HttpStatusCode.Accepted, scottish.StatusCode);
+        var finished = await _client.UntilFinishedAsync(scottish.Headers.Location!.OriginalString);
+        Assert.Equal("Unsupported", finished.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _client.GetAsync("/postcode/TD1%201AB")).StatusCode);
+
+        var english = await _client.GetAsync("/postcode/TD15%201AB");
+        Assert.Equal(HttpStatusCode.Accepted, english.StatusCode);
+        var englishFinished = await _client.UntilFinishedAsync(english.Headers.Location!.OriginalString);
+        Assert.Equal("Completed", englishFinished.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Should_report_a_postcode_without_coordinates_as_failed_with_the_reason()
+    {
+        var accepted = await _client.GetAsync("/postcode/LS1%208ZZ");
+        var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
+
+        Assert.Equal("Failed", finished.GetProperty("status").GetString());
+        Assert.Contains("no coordinates", finished.GetProperty("reason").GetString());
+    }
+
+    internal static void AssertResultShape(JsonElement result, Guid lookupId)
+    {
+        Assert.Equal(lookupId, result.GetProperty("lookupId").GetGuid());
+        Assert.Equal("Completed", result.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Number, result.GetProperty("location").GetProperty("latitude").ValueKind);
+        Assert.Matches(@"^\d{4}-\d{2}$", result.GetProperty("month").GetString()!);
+        Assert.Equal(1, result.GetProperty("radiusMiles").GetDouble());
+        var total = result.GetProperty("totalCrimes").GetInt32();
+        var crimes = result.GetProperty("crimes");
+        Assert.Equal(total, crimes.GetArrayLength());
+        Assert.Equal(total, result.GetProperty("byCategory").EnumerateObject().Sum(c => c.Value.GetInt32()));
+        foreach (var crime in crimes.EnumerateArray())
+        {
+            Assert.Equal(JsonValueKind.Number, crime.GetProperty("latitude").ValueKind);
+            Assert.Equal(JsonValueKind.Number, crime.GetProperty("longitude").ValueKind);
+            Assert.True(crime.GetProperty("outcome").ValueKind is JsonValueKind.Null or JsonValueKind.Object);
+        }
+
+        Assert.Equal("simulated", result.GetProperty("dataSource").GetString());
+    }
+}
