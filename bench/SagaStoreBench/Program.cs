@@ -1,0 +1,3 @@
+using EventDriven.SagaStoreBench;
+
+return await BenchCommand.Create().Parse(args).InvokeAsync();
