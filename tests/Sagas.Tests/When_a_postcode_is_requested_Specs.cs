@@ -8,6 +8,9 @@ public sealed class When_a_postcode_is_requested_Specs
 {
     private static Guid IdOf(string postcode) => LookupKey.For(Postcode.Parse(postcode)).CorrelationId;
 
+    private static string Describe(MassTransit.ExceptionInfo? exception) =>
+        exception is null ? string.Empty : exception.Message + " <- " + Describe(exception.InnerException);
+
     [Fact]
     public async Task Should_start_geocoding_and_send_one_GeocodePostcode_to_the_geocode_queue()
     {
@@ -23,6 +26,8 @@ public sealed class When_a_postcode_is_requested_Specs
         Assert.Equal(QueueNames.GeocodePostcode, geocode.DestinationAddress!.AbsolutePath.Trim('/'));
         Assert.Empty(await h.AllSent<FetchCrimes>());
         Assert.Empty(await h.AllPublished<UnsupportedPostcodeRequested>());
+        var consumed = Assert.Single(await h.AllConsumed<PostcodeRequested>());
+        Assert.Equal(QueueNames.CrimeLookupSaga, consumed.ReceiveContext.InputAddress.AbsolutePath.Trim('/'));
 
         var state = (await h.Load(id))!;
         Assert.Equal(LookupStatus.Geocoding, state.CurrentState);
@@ -126,6 +131,22 @@ public sealed class When_a_postcode_is_requested_Specs
         Assert.Equal(50, state.RequestCount);
         Assert.Equal(1, state.Attempts);
         Assert.Empty(await h.AllPublished<MassTransit.Fault<PostcodeRequested>>());
+    }
+
+    [Fact]
+    public async Task Should_dead_letter_a_request_with_an_unparseable_postcode_without_creating_a_lookup()
+    {
+        // The API only publishes parsed postcodes; a hand-made or corrupted message must not become an instance.
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = MassTransit.NewId.NextGuid();
+
+        await h.Publish(new PostcodeRequested(id, "SW1A-1AA", h.Now));
+
+        Assert.True(await h.Bus.Published.Any<MassTransit.Fault<PostcodeRequested>>());
+        var fault = Assert.Single(await h.AllPublished<MassTransit.Fault<PostcodeRequested>>());
+        Assert.Contains("letters A-Z, digits and spaces", Describe(fault.Message.Exceptions[0]), StringComparison.Ordinal);
+        Assert.Null(await h.Load(id));
+        Assert.Empty(await h.AllSent<GeocodePostcode>());
     }
 
     [Fact]
