@@ -47,6 +47,7 @@ internal static class BenchCommand
                     results.Add(await SagaScenarios.ContentionAsync(provider, url, settings, cancellationToken));
                 }
 
+                results.Add(await SagaScenarios.StoreCyclesAsync(url, settings, cancellationToken));
                 BenchResult.PrintTable(results);
                 return results.All(r => r.Complete) ? 0 : 1;
             }

@@ -66,6 +66,34 @@ internal static class SagaScenarios
             Complete: requests == settings.ContentionEvents); // no lost update: every request counted exactly once
     }
 
+    /// <summary>
+    /// The store alone, no bus: load-then-update cycles on distinct instances from 32 parallel workers (the saga endpoint's
+    /// concurrency). Each cycle is what one saga transition costs in DynamoDB calls: a consistent GetItem and a conditional PutItem.
+    /// </summary>
+    public static async Task<BenchResult> StoreCyclesAsync(string serviceUrl, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        await using var bench = await BenchBus.StartAsync("DynamoDb", serviceUrl, cancellationToken);
+        var store = bench.Store!;
+        var keys = Enumerable.Range(0, settings.Keys).Select(PostcodeKey).ToList();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (key, ct) =>
+            await store.InsertAsync(new CrimeLookupState
+            {
+                CorrelationId = key.CorrelationId, CurrentState = LookupStatus.Geocoding, LookupKey = key.Value, Postcode = key.Postcode!.Value.Value,
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, FirstRequestedAt = DateTimeOffset.UtcNow, LastRequestedAt = DateTimeOffset.UtcNow,
+            }, ct));
+
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            var instance = (await store.LoadAsync(key.CorrelationId, ct))!;
+            instance.RequestCount++;
+            await store.UpdateAsync(instance, ct);
+        });
+        clock.Stop();
+        Console.WriteLine($"DynamoDb: store-only run done ({keys.Count} load+update cycles in {clock.Elapsed.TotalSeconds:0.00} s)");
+        return new BenchResult("DynamoDb", "store only: load+update, no bus", keys.Count, keys.Count, clock.Elapsed, store.VersionConflicts, 0, Complete: true);
+    }
+
     /// <summary>Valid, distinct English postcodes: outward M1..M99 (wrapping), inward digit + two letters.</summary>
     private static LookupKey PostcodeKey(int n)
     {
@@ -96,6 +124,7 @@ internal static class SagaScenarios
         public int Consumed => Volatile.Read(ref _consumed);
         public int Faults => Volatile.Read(ref _faults);
         public long Conflicts => _store?.VersionConflicts ?? 0;
+        public DynamoDbSagaStore<CrimeLookupState>? Store => _store;
 
         public static async Task<BenchBus> StartAsync(string provider, string serviceUrl, CancellationToken cancellationToken)
         {
