@@ -117,15 +117,16 @@ public static class FunctionsCommands
             }
 
             var now = DateTimeOffset.UtcNow;
-            var table = new Table().AddColumns("rule", "schedule", "state", "handler", "next runs (UTC)");
+            var table = new Table().AddColumns("rule", "schedule", "state", "function", "next runs (UTC)");
             foreach (var rule in rules)
             {
                 var next = rule.Schedule.GetNextOccurrences(now, n).Select(t => t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
                 table.AddRow(new Text(rule.RuleLogicalId), new Text(rule.Schedule.Text), new Text(rule.Enabled ? "ENABLED" : "DISABLED"),
-                    new Text(rule.Handler), new Text(string.Join("\n", next)));
+                    new Text(rule.FunctionLogicalId), new Text(string.Join("\n", next)));
             }
 
             context.Console.Write(table);
+            context.Console.MarkupLineInterpolated($"[grey]from {path}[/]");
             return ExitCodes.Success;
         });
         return command;

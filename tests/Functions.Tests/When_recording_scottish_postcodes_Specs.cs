@@ -64,7 +64,7 @@ public sealed class When_recording_scottish_postcodes_Specs : IAsyncLifetime
             await _harness.Bus.Publish(new PostcodeRequested(key.CorrelationId, key.Postcode!.Value.Value, DateTimeOffset.UtcNow));
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await Reader.GetAsync(key.CorrelationId)) is not { CurrentState: LookupStatus.Unsupported } state || state.RequestCount < before + times)
         {
             Assert.True(DateTime.UtcNow < deadline, $"The saga did not count {times} request(s) for {postcode} in time.");
