@@ -63,6 +63,26 @@ public sealed class When_configuring_persistence_Specs(DynamoDbLocalFixture dyna
         }
     }
 
+    [Fact]
+    public async Task Should_tolerate_persistence_being_registered_twice()
+    {
+        var configuration = PersistenceHost.Configuration(
+            (ConfigurationKeys.PersistenceProvider, "DynamoDb"),
+            (ConfigurationKeys.PersistenceDynamoDbServiceUrl, dynamo.ServiceUrl),
+            (ConfigurationKeys.PersistenceDynamoDbTablePrefix, DynamoDbLocalFixture.NewTablePrefix()));
+        await using var provider = PersistenceHost.Register(configuration).AddLookupPersistence(configuration).BuildServiceProvider();
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Single(report.Entries);
+        Assert.Single(provider.GetServices<IHostedService>().OfType<EnsureDynamoTablesHostedService>());
+    }
+
     [Theory]
     [InlineData(null, null, false)] // AWS: CloudFormation owns the tables
     [InlineData("http://127.0.0.1:8000", null, true)]

@@ -34,7 +34,14 @@ public static class DynamoDbPersistenceExtensions
             services.AddHostedService<EnsureDynamoTablesHostedService>();
         }
 
-        services.AddHealthChecks().AddCheck<DynamoDbHealthCheck>(DynamoDbHealthCheck.Name, tags: [DynamoDbHealthCheck.ReadyTag]);
+        // Hosts that compose several features may register persistence twice; a second "dynamodb" check would make
+        // the health check service throw on the duplicate name.
+        if (!services.Any(s => s.ServiceType == typeof(DynamoDbHealthCheck)))
+        {
+            services.AddSingleton<DynamoDbHealthCheck>();
+            services.AddHealthChecks().AddCheck<DynamoDbHealthCheck>(DynamoDbHealthCheck.Name, tags: [DynamoDbHealthCheck.ReadyTag]);
+        }
+
         return services;
     }
 
