@@ -12,6 +12,7 @@ using EventDriven.Functions.Snapshots;
 using EventDriven.Sagas.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 
@@ -151,6 +152,13 @@ public static class FunctionsCommands
             context.ConfigureServices?.Invoke(services);
             register(services);
             await using var provider = services.BuildServiceProvider();
+            // The registrations' own start-up work (e.g. creating DynamoDB tables when EnsureTables is on), as in a host.
+            var hosted = provider.GetServices<IHostedService>().ToList();
+            foreach (var service in hosted)
+            {
+                await service.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var function = resolve(provider);
 
             var summary = await function.RunAsync(scheduledEvent, cancellationToken).ConfigureAwait(false);
@@ -162,6 +170,11 @@ public static class FunctionsCommands
             else
             {
                 Print(context.Console, ruleName, scheduledEvent, summary);
+            }
+
+            foreach (var service in hosted)
+            {
+                await service.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
             return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
@@ -176,9 +189,11 @@ public static class FunctionsCommands
             context.Console.MarkupLineInterpolated($"[red]Invalid configuration: {e.Message}[/]");
             return ExitCodes.CannotRun;
         }
-        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or StoreUnavailableException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or HttpRequestException or StoreUnavailableException
+                                       or NotSupportedException or InvalidOperationException
+                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // No credentials, no region, an unreachable endpoint, a store that is not wired: say so, no stack trace.
+            // No credentials, no region, an unreachable endpoint or a timeout, a store that is not wired: say so, no stack trace.
             context.Console.MarkupLineInterpolated($"[red]{ruleName} could not run: {e.Message}[/]");
             return ExitCodes.CannotRun;
         }

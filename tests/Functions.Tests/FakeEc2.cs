@@ -51,6 +51,9 @@ public sealed class FakeEc2
 
     public HashSet<string> FailCreateFor { get; } = [];
 
+    /// <summary>Thrown by every DescribeVolumes call while set (network down, throttled, no permission).</summary>
+    public Exception? DescribeVolumesFailure { get; set; }
+
     public HashSet<string> FailDeleteFor { get; } = [];
 
     public IReadOnlyList<Snapshot> Snapshots
@@ -126,6 +129,11 @@ public sealed class FakeEc2
         lock (_lock)
         {
             DescribeVolumesCalls++;
+            if (DescribeVolumesFailure is { } failure)
+            {
+                throw failure;
+            }
+
             var matching = _volumes.Where(v => Matches(v.Tags, request.Filters)).ToList();
             var (page, next) = Page(matching, request.NextToken, request.MaxResults);
             return new DescribeVolumesResponse { Volumes = page, NextToken = next };

@@ -83,6 +83,18 @@ public class When_invoking_functions_from_the_CLI_Specs
     }
 
     [Fact]
+    public async Task Should_say_EC2_cannot_be_reached_without_a_stack_trace()
+    {
+        _ec2.DescribeVolumesFailure = new HttpRequestException("Name or service not known (ec2.eu-west-2.amazonaws.com:443)");
+
+        var exitCode = await Run([], s => s.AddSingleton<IAmazonEC2>(_ec2.Client), "functions", "invoke", "snapshot", "--dry-run");
+
+        Assert.Equal(ExitCodes.CannotRun, exitCode);
+        Assert.Contains("SnapshotSchedule could not run: Name or service not known", _console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_reject_invalid_snapshot_options_naming_them()
     {
         var exitCode = await Run(new() { ["Snapshot:RetentionDays"] = "0" }, s => s.AddSingleton<IAmazonEC2>(_ec2.Client), "functions", "invoke", "snapshot");

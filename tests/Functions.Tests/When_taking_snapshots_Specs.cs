@@ -229,6 +229,20 @@ public class When_taking_snapshots_Specs
     }
 
     [Fact]
+    public async Task Should_fail_the_invocation_and_change_nothing_when_volumes_cannot_be_listed()
+    {
+        _ec2.AddVolume("vol-a", (TagKey, "true"));
+        _ec2.AddOurSnapshot("snap-a-old", "vol-a", ThreeAm.AddDays(-90));
+        _ec2.DescribeVolumesFailure = new Amazon.EC2.AmazonEC2Exception("Request limit exceeded.") { ErrorCode = "RequestLimitExceeded" };
+
+        var error = await Assert.ThrowsAsync<Amazon.EC2.AmazonEC2Exception>(() => Function(o => o.KeepNewest = 1).HandleAsync(At(ThreeAm).ToStream()));
+
+        Assert.Equal("RequestLimitExceeded", error.ErrorCode);
+        Assert.Empty(_ec2.CreateCalls);
+        Assert.Empty(_ec2.DeleteCalls);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_malformed_event_before_touching_EC2()
     {
         _ec2.AddVolume("vol-a", (TagKey, "true"));
