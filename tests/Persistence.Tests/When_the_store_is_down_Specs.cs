@@ -88,4 +88,23 @@ public sealed class When_the_store_is_down_Specs(ITestOutputHelper output) : IAs
         var fault = harness.Published.Select<Fault<Increment>>().First().Context.Message;
         Assert.Equal(typeof(StoreUnavailableException).FullName, fault.Exceptions[0].ExceptionType);
     }
+
+    [Fact]
+    public async Task Should_wait_at_start_up_for_a_store_that_comes_up_a_little_later()
+    {
+        var port = _server.Port;
+        await _server.StopAsync();
+        var configuration = PersistenceHost.Configuration(
+            (ConfigurationKeys.PersistenceProvider, "DynamoDb"),
+            (ConfigurationKeys.PersistenceDynamoDbServiceUrl, _server.ServiceUrl),
+            (ConfigurationKeys.PersistenceDynamoDbTablePrefix, "late-"));
+
+        var starting = PersistenceHost.StartAsync(configuration);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(starting.IsCompleted);
+        await using var late = await DynamoDbLocal.StartAsync(port: port, dataDirectory: _dataDirectory);
+        await using var host = await starting.WaitAsync(EnsureDynamoTablesHostedService.StartupPatience);
+
+        Assert.Equal(HealthStatus.Healthy, (await host.ReadinessAsync()).Status);
+    }
 }
