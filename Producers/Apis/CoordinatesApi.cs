@@ -16,7 +16,7 @@ public static class CoordinatesApi
         return app;
     }
 
-    internal static async Task<Results<Ok<LookupResultResponse>, Accepted<LookupAcceptedResponse>, ProblemHttpResult>> GetCrimesByCoordinates(
+    internal static async Task<Results<SerializedLookupResult, Accepted<LookupAcceptedResponse>, ProblemHttpResult>> GetCrimesByCoordinates(
         HttpRequest request, LookupService lookups, HttpContext http, CancellationToken cancellationToken,
         string? longitude = null, string? latitude = null)
     {

@@ -6,12 +6,12 @@ namespace EventDriven.Producers.Apis;
 /// <summary>Maps a <see cref="LookupAnswer"/> to the HTTP contract of DESIGN §8; shared by the Postcode and Coordinates APIs.</summary>
 internal static class LookupResults
 {
-    public static Results<Ok<LookupResultResponse>, Accepted<LookupAcceptedResponse>, ProblemHttpResult> ToHttp(LookupAnswer answer, HttpContext http)
+    public static Results<SerializedLookupResult, Accepted<LookupAcceptedResponse>, ProblemHttpResult> ToHttp(LookupAnswer answer, HttpContext http)
     {
         switch (answer)
         {
             case LookupAnswer.Completed completed:
-                return TypedResults.Ok(completed.Result);
+                return completed.Result;
             case LookupAnswer.Accepted accepted:
                 var statusUrl = $"/lookups/{accepted.LookupId}";
                 // Polling sooner than a second rarely finds progress.

@@ -18,7 +18,7 @@ public static class PostcodeApi
         return app;
     }
 
-    internal static async Task<Results<Ok<LookupResultResponse>, Accepted<LookupAcceptedResponse>, ProblemHttpResult>> GetCrimesByPostcode(
+    internal static async Task<Results<SerializedLookupResult, Accepted<LookupAcceptedResponse>, ProblemHttpResult>> GetCrimesByPostcode(
         string? postcode, LookupService lookups, HttpContext http, CancellationToken cancellationToken)
     {
         if (!Postcode.TryParse(postcode, out var parsed, out var error))

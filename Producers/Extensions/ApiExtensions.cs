@@ -32,6 +32,7 @@ public static class ApiExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddScoped<LookupService>();
+        services.AddSingleton<LookupResultSerializer>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ServiceUnavailableExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);

@@ -18,6 +18,7 @@ public sealed class LookupService(
     ILookupResultStore results,
     IPublishEndpoint publisher,
     IMemoryCache recentlyAccepted,
+    LookupResultSerializer serializer,
     TimeProvider time,
     IOptions<LookupOptions> options)
 {
@@ -42,7 +43,7 @@ public sealed class LookupService(
                 case LookupStatus.Completed when state.Month is { } month:
                     if (await results.GetAsync(key.Value, month, cancellationToken).ConfigureAwait(false) is { } result)
                     {
-                        return new LookupAnswer.Completed(LookupResultResponse.From(result));
+                        return new LookupAnswer.Completed(serializer.Serialize(result));
                     }
 
                     break; // result expired before the instance: fetch again
@@ -131,7 +132,7 @@ public abstract record LookupAnswer
     {
     }
 
-    public sealed record Completed(LookupResultResponse Result) : LookupAnswer;
+    public sealed record Completed(SerializedLookupResult Result) : LookupAnswer;
 
     public sealed record Accepted(Guid LookupId, string Status) : LookupAnswer;
 
