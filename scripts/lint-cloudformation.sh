@@ -22,10 +22,12 @@ for template in cloudformation/*.yaml; do
       [[ "$allowed" =~ (^|[^a-z])$environment([^a-z]|$) ]] || continue
       parameters=(--parameters "EnvironmentName=$environment")
     fi
+    label="$environment"
+    [ ${#parameters[@]} -eq 0 ] && label="any environment"
     if output="$("$npm_cfn_lint" validate "$template" "${parameters[@]}" 2>&1)"; then
-      echo "ok    cfn-lint (npm)  $template [$environment]"
+      echo "ok    cfn-lint (npm)  $template [$label]"
     else
-      echo "FAIL  cfn-lint (npm)  $template [$environment]"
+      echo "FAIL  cfn-lint (npm)  $template [$label]"
       echo "$output" | sed 's/\x1b\[[0-9;]*m//g'
       status=1
     fi
@@ -35,12 +37,14 @@ for template in cloudformation/*.yaml; do
 done
 
 if command -v cfn-lint >/dev/null 2>&1 && cfn-lint --version >/dev/null 2>&1; then
-  if output="$(cfn-lint cloudformation/*.yaml 2>&1)"; then
+  aws_status=0
+  output="$(cfn-lint cloudformation/*.yaml 2>&1)" || aws_status=$?
+  if [ "$aws_status" -eq 0 ]; then
     echo "ok    $(cfn-lint --version) (AWS) on every template"
   else
     echo "$output"
-    # cfn-lint exits 2 for errors, 4 for warnings, 8 for informational findings: only errors fail the check.
-    if cfn-lint cloudformation/*.yaml >/dev/null 2>&1; [ $(( $? & 2 )) -ne 0 ]; then status=1; fi
+    # cfn-lint exits with bits: 2 errors, 4 warnings, 8 informational (1 = could not run): warnings do not fail the check.
+    if [ $(( aws_status & 3 )) -ne 0 ]; then status=1; fi
   fi
 else
   echo "skip  AWS cfn-lint (Python) not on the PATH"
