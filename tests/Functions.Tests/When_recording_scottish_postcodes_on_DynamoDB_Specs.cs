@@ -10,7 +10,6 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace EventDriven.Functions.Tests;
 
@@ -48,12 +47,8 @@ public sealed class When_recording_scottish_postcodes_on_DynamoDB_Specs(DynamoDb
         services.AddMassTransitTestHarness(x => x.AddCrimeLookupSaga(configuration));
         services.AddScottishPostcodeFunction(configuration);
         _provider = services.BuildServiceProvider(validateScopes: true);
-        foreach (var hosted in _provider.GetServices<IHostedService>())
-        {
-            await hosted.StartAsync(CancellationToken.None);
-        }
-
         _harness = _provider.GetRequiredService<ITestHarness>();
+        // Starts the hosted services in registration order: the tables are created before the bus starts.
         await _harness.Start();
     }
 
