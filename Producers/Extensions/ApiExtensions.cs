@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using EventDriven.Consumers;
 using EventDriven.Consumers.Bus;
+using EventDriven.Functions;
 using EventDriven.Producers.Apis;
 using EventDriven.Producers.Lookups;
 using EventDriven.Sagas.Persistence;
@@ -20,6 +21,8 @@ public static class ApiExtensions
         if (transport == BusTransport.InMemory)
         {
             builder.AddLookupWorkers(BusRole.Embedded);
+            // The same EventBridge schedules as cloudformation/functions.yaml, run in-process.
+            builder.Services.AddLocalFunctionScheduler(builder.Configuration);
         }
         else
         {
