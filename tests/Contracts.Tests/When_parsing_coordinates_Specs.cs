@@ -71,6 +71,9 @@ public sealed class When_parsing_coordinates_Specs
     [InlineData("53.35", "-9.5", "outside the UK coverage area")]     // west coast of Ireland
     [InlineData("61", "-1", "outside the UK coverage area")]          // north of Shetland
     [InlineData("49.79", "-5", "outside the UK coverage area")]       // just south of the box
+    [InlineData("60.91", "-1", "outside the UK coverage area")]       // just north of the box
+    [InlineData("54.5", "-8.71", "outside the UK coverage area")]     // just west of the box
+    [InlineData("52.5", "1.81", "outside the UK coverage area")]      // just east of the box
     public void Should_reject_with_a_reason_that_names_the_problem(string? latitude, string? longitude, string expectedInReason)
     {
         Assert.False(Coordinates.TryParse(latitude, longitude, out var point, out var error), $"accepted as {point}");
