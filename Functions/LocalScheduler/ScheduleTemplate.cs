@@ -112,9 +112,9 @@ public static class ScheduleTemplate
     {
         switch (arn)
         {
-            case YamlScalarNode scalar when scalar.Tag.Value == "!GetAtt" && scalar.Value!.EndsWith(".Arn", StringComparison.Ordinal):
+            case YamlScalarNode scalar when TagOf(scalar) == "!GetAtt" && scalar.Value!.EndsWith(".Arn", StringComparison.Ordinal):
                 return scalar.Value[..^".Arn".Length];
-            case YamlSequenceNode { Children.Count: 2 } seq when seq.Tag.Value == "!GetAtt" && Scalar(seq.Children[1]) == "Arn":
+            case YamlSequenceNode { Children.Count: 2 } seq when TagOf(seq) == "!GetAtt" && Scalar(seq.Children[1]) == "Arn":
                 return Scalar(seq.Children[0])!;
             case YamlMappingNode map when Child(map, "Fn::GetAtt") is { } getAtt:
                 return getAtt switch
@@ -135,14 +135,14 @@ public static class ScheduleTemplate
         {
             case null:
                 return null;
-            case YamlScalarNode scalar when scalar.Tag.IsEmpty || scalar.Tag.Value is "tag:yaml.org,2002:str" or "!":
+            case YamlScalarNode scalar when TagOf(scalar) is "" or "tag:yaml.org,2002:str" or "!":
                 return scalar.Value;
-            case YamlScalarNode scalar when scalar.Tag.Value == "!Ref":
+            case YamlScalarNode scalar when TagOf(scalar) == "!Ref":
                 return ParameterDefault(scalar.Value!, parameters, where);
             case YamlMappingNode map when Child(map, "Ref") is YamlScalarNode reference:
                 return ParameterDefault(reference.Value!, parameters, where);
             default:
-                throw new ScheduleTemplateException($"{where}: only a literal or !Ref to a parameter with a Default can be read locally (found {node.Tag.Value ?? node.NodeType.ToString()}).");
+                throw new ScheduleTemplateException($"{where}: only a literal or !Ref to a parameter with a Default can be read locally (found {(TagOf(node) is { Length: > 0 } tag ? tag : node.NodeType.ToString())}).");
         }
     }
 
@@ -155,6 +155,9 @@ public static class ScheduleTemplate
         map is not null && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
     private static string? Scalar(YamlNode? node) => (node as YamlScalarNode)?.Value;
+
+    /// <summary>The node's tag (<c>!GetAtt</c>, <c>!Ref</c>, ...) or empty; YamlDotNet throws when asked for an absent tag's value.</summary>
+    private static string TagOf(YamlNode node) => node.Tag.IsEmpty ? string.Empty : node.Tag.Value;
 }
 
 /// <summary>The template cannot drive the local scheduler; the message names the resource and the problem.</summary>
