@@ -120,8 +120,13 @@ public class When_invoking_functions_from_the_CLI_Specs
         var now = _time.GetUtcNow();
         reader.Add(new CrimeLookupState
         {
-            CorrelationId = Guid.NewGuid(), CurrentState = LookupStatus.Unsupported, Postcode = "EH1 1AA", RequestCount = 4,
-            FirstRequestedAt = now.AddHours(-1), LastRequestedAt = now, UpdatedAt = now,
+            CorrelationId = Guid.NewGuid(),
+            CurrentState = LookupStatus.Unsupported,
+            Postcode = "EH1 1AA",
+            RequestCount = 4,
+            FirstRequestedAt = now.AddHours(-1),
+            LastRequestedAt = now,
+            UpdatedAt = now,
         });
 
         var exitCode = await Run([], s => s.AddSingleton<ILookupStateReader>(reader), "functions", "invoke", "scottish-postcodes");
