@@ -33,6 +33,7 @@ public sealed class When_recording_scottish_postcodes_Specs : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
+        services.AddMetrics();
         services.AddOptions<LookupOptions>();
         services.AddLookupPersistence(configuration);
         services.AddMassTransitTestHarness(x => x.AddCrimeLookupSaga(configuration));
