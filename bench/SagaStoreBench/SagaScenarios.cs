@@ -137,6 +137,7 @@ internal static class SagaScenarios
             }).Build();
             var services = new ServiceCollection();
             services.AddLogging();
+            services.AddMetrics();
             services.AddOptions<LookupOptions>();
             services.AddLookupPersistence(configuration);
             services.AddMassTransit(bus =>

@@ -59,6 +59,7 @@ public sealed class When_events_race_for_one_saga_Specs(DynamoDbLocalFixture dyn
         }).Build();
         var services = new ServiceCollection().AddLookupPersistence(configuration);
         services.AddOptions<LookupOptions>();
+        services.AddMetrics(); // what a host provides
         services.AddMassTransitTestHarness(bus => bus.AddCrimeLookupSaga(configuration));
         await using var provider = services.BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();
