@@ -148,6 +148,7 @@ public static class FunctionsCommands
         {
             var services = new ServiceCollection();
             services.AddLogging();
+            services.AddMetrics();
             services.AddSingleton(context.Configuration);
             context.ConfigureServices?.Invoke(services);
             register(services);

@@ -22,6 +22,8 @@ internal static class LambdaServices
             o.SingleLine = true;
             o.UseUtcTimestamp = true;
         }));
+        // As a host has it: registrations that record metrics take an IMeterFactory.
+        services.AddMetrics();
         register(services, configuration);
         return services.BuildServiceProvider();
     }
