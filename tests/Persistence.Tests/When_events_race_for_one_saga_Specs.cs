@@ -77,6 +77,10 @@ public sealed class When_events_race_for_one_saga_Specs(DynamoDbLocalFixture dyn
         Assert.Equal(1, state.Attempts);
         Assert.Single(harness.Sent.Select<GeocodePostcode>()); // one upstream call per distinct key
         Assert.IsType<DynamoDbLookupStateReader>(reader);
+        // MassTransit's own load-by-id API reads the same store.
+        var loaded = await provider.GetRequiredService<ILoadSagaRepository<CrimeLookupState>>().Load(key.CorrelationId);
+        Assert.Equal(20, loaded!.RequestCount);
+        Assert.Null(await provider.GetRequiredService<ILoadSagaRepository<CrimeLookupState>>().Load(Guid.NewGuid()));
     }
 
     private static string Prefix(Tables tables) => tables.Names.Lookups[..^DynamoTables.Lookups.Suffix.Length];
