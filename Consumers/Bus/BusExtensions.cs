@@ -1,9 +1,12 @@
+using EventDriven.Consumers.DeadLetters;
 using EventDriven.Consumers.Lookups;
+using EventDriven.Contracts;
 using EventDriven.Sagas;
 using EventDriven.Sagas.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace EventDriven.Consumers.Bus;
 
@@ -12,6 +15,7 @@ public static class BusExtensions
     /// <summary>
     /// MassTransit for the process's role on the configured transport. Workers (and the embedded mode) get the saga
     /// and the consumers; the API only publishes. Refuses configurations in which a process cannot see the state it serves.
+    /// Also registers the dead-letter service (<see cref="DeadLetterExtensions.AddDeadLetters"/>) and the shutdown time.
     /// </summary>
     public static IServiceCollection AddLookupBus(this IServiceCollection services, IConfiguration configuration, BusRole role)
     {
@@ -19,11 +23,16 @@ public static class BusExtensions
         var persistence = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
         CheckTopology(bus, persistence, role);
 
-        services.AddOptions<BusOptions>().Bind(configuration.GetSection(BusOptions.SectionName));
+        services.AddOptions<BusOptions>()
+            .Bind(configuration.GetSection(BusOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<LookupOptions>()
             .Bind(configuration.GetSection(LookupOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddGracefulShutdown(configuration);
+        services.AddDeadLetters(configuration);
 
         services.AddMassTransit(x =>
         {
@@ -34,8 +43,10 @@ public static class BusExtensions
                 x.AddConsumer<GeocodePostcodeConsumer, GeocodePostcodeConsumerDefinition>();
                 x.AddConsumer<FetchCrimesConsumer, FetchCrimesConsumerDefinition>();
                 x.AddConsumer<UnsupportedPostcodeRecorder, UnsupportedPostcodeRecorderDefinition>();
+                x.AddConfigureEndpointsCallback((_, queue, endpoint) => ConfigureEndpoint(queue, endpoint, bus));
             }
 
+            // The one place that picks the transport.
             switch (bus.Transport)
             {
                 case BusTransport.InMemory:
@@ -44,16 +55,7 @@ public static class BusExtensions
                 case BusTransport.RabbitMq:
                     x.UsingRabbitMq((context, cfg) =>
                     {
-                        var rabbit = bus.RabbitMq;
-                        cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
-                        {
-                            h.Username(rabbit.Username);
-                            h.Password(rabbit.Password);
-                            if (rabbit.UseSsl)
-                            {
-                                h.UseSsl(ssl => ssl.ServerName = rabbit.Host);
-                            }
-                        });
+                        ConfigureRabbitMqHost(cfg, bus.RabbitMq);
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
@@ -63,6 +65,77 @@ public static class BusExtensions
         });
 
         return services;
+    }
+
+    /// <summary>
+    /// <c>Workers:ShutdownTimeout</c> bounds the whole stop: the host's shutdown timeout, and within it the time
+    /// MassTransit lets in-flight consumers finish before it cancels them (their messages then go back to the queue).
+    /// </summary>
+    public static IServiceCollection AddGracefulShutdown(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ShutdownOptions.SectionName);
+        services.AddOptions<ShutdownOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        var shutdown = section.Get<ShutdownOptions>() ?? new ShutdownOptions();
+        if (shutdown.ShutdownTimeout < TimeSpan.FromSeconds(2))
+        {
+            // Options validation names the key at start-up; don't configure MassTransit with a negative grace first.
+            return services;
+        }
+
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.ShutdownTimeout);
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = false; // a broker that is down at start-up must not block the host (readiness says so)
+            o.ConsumerStopTimeout = shutdown.ConsumerGrace;
+            o.StopTimeout = shutdown.ShutdownTimeout;
+        });
+        return services;
+    }
+
+    /// <summary>Broker connection with publisher confirms: a publish completes only once RabbitMQ has the message.</summary>
+    internal static void ConfigureRabbitMqHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit)
+    {
+        cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+        {
+            h.Username(rabbit.Username);
+            h.Password(rabbit.Password);
+            h.PublisherConfirmation = true;
+            // Notice a dead broker in seconds, not minutes, so readiness and publishes fail fast.
+            h.Heartbeat(TimeSpan.FromSeconds(10));
+            h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+            if (rabbit.UseSsl)
+            {
+                h.UseSsl(ssl => ssl.ServerName = rabbit.Host);
+            }
+        });
+        // Queues and exchanges survive a broker restart; messages are persistent (MassTransit's defaults, stated).
+        cfg.Durable = true;
+        cfg.AutoDelete = false;
+    }
+
+    /// <summary>Per-endpoint settings that do not belong to one consumer's definition.</summary>
+    internal static void ConfigureEndpoint(string queue, IReceiveEndpointConfigurator endpoint, BusOptions bus)
+    {
+        // Every endpoint retries: the recorder's definition has no policy of its own (the others do).
+        if (queue == QueueNames.UnsupportedPostcodes)
+        {
+            endpoint.UseMessageRetry(r => r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
+        }
+
+        if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            return;
+        }
+
+        if (bus.RabbitMq.PrefetchCount is { } prefetch)
+        {
+            rabbit.PrefetchCount = prefetch;
+        }
+
+        if (queue == QueueNames.FetchCrimes && bus.RabbitMq.SingleActiveCrimesConsumer)
+        {
+            rabbit.SingleActiveConsumer = true;
+        }
     }
 
     internal static void CheckTopology(BusOptions bus, PersistenceOptions persistence, BusRole role)

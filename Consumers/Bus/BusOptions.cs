@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace EventDriven.Consumers.Bus;
 
 /// <summary>Configuration section <c>Bus</c> (DESIGN §7).</summary>
@@ -30,6 +32,20 @@ public sealed class RabbitMqOptions
 
     /// <summary>Amazon MQ speaks AMQPS on 5671.</summary>
     public bool UseSsl { get; set; }
+
+    /// <summary>
+    /// Messages the broker hands a process ahead of time per queue. Unset: each endpoint's concurrency limit, so no
+    /// process hoards messages that an idle one could take (and a crash returns at most that many for redelivery).
+    /// </summary>
+    [Range(1, 1000)]
+    public ushort? PrefetchCount { get; set; }
+
+    /// <summary>
+    /// The fleet-wide police budget: only one process at a time consumes <c>fetch-crimes</c> (RabbitMQ single active
+    /// consumer; the broker fails over to another process when it goes). That process spends the whole
+    /// <c>Upstreams:PoliceApi:RequestsPerSecond</c>; geocoding and the saga still spread over every process.
+    /// </summary>
+    public bool SingleActiveCrimesConsumer { get; set; } = true;
 }
 
 /// <summary>What a process hosts: the API publishes only, workers consume only, embedded does both in one process.</summary>
