@@ -1,4 +1,5 @@
 using EventDriven.Consumers.Bus;
+using EventDriven.Consumers.Telemetry;
 using EventDriven.Consumers.Upstreams;
 using EventDriven.Sagas.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -15,6 +16,7 @@ public static class WorkerExtensions
         builder.Services.AddLookupPersistence(builder.Configuration);
         builder.Services.AddUpstreamClients(builder.Configuration);
         builder.Services.AddLookupBus(builder.Configuration, role);
+        builder.AddEventDrivenTelemetry(role == BusRole.Embedded ? "eventdriven" : "eventdriven-consumers");
         builder.Services.AddHealthChecks();
         return builder;
     }

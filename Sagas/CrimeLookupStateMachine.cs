@@ -18,7 +18,8 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
     private readonly TimeProvider _time;
     private readonly LookupOptions _options;
 
-    public CrimeLookupStateMachine(TimeProvider time, IOptions<LookupOptions> options)
+    /// <param name="metrics">Optional, so test harnesses without metrics can build the machine.</param>
+    public CrimeLookupStateMachine(TimeProvider time, IOptions<LookupOptions> options, LookupMetrics? metrics = null)
     {
         _time = time;
         _options = options.Value;
@@ -126,6 +127,11 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
             When(LookupFailed)
                 .Then(ctx => Fail(ctx.Saga, ctx.Message.Reason))
                 .TransitionTo(Failed));
+
+        foreach (var finished in new[] { Completed, NotFound, Unsupported, Failed })
+        {
+            WhenEnter(finished, x => x.Then(ctx => metrics?.Outcome(ctx.Saga.CurrentState)));
+        }
 
         // Late or duplicate replies to an attempt that has already moved on change nothing.
         During(FetchingCrimes, Completed, NotFound, Unsupported,

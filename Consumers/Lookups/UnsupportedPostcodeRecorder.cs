@@ -11,7 +11,7 @@ namespace EventDriven.Consumers.Lookups;
 /// </summary>
 public sealed partial class UnsupportedPostcodeRecorder(ILogger<UnsupportedPostcodeRecorder> logger, IMeterFactory meters) : IConsumer<UnsupportedPostcodeRequested>
 {
-    private readonly Counter<long> _requests = meters.Create(LookupMetrics.MeterName)
+    private readonly Counter<long> _requests = meters.Create(Sagas.LookupMetrics.MeterName)
         .CreateCounter<long>("lookups.unsupported", description: "Requests for postcodes data.police.uk does not cover");
 
     public Task Consume(ConsumeContext<UnsupportedPostcodeRequested> context)
@@ -23,9 +23,4 @@ public sealed partial class UnsupportedPostcodeRecorder(ILogger<UnsupportedPostc
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unsupported postcode {Postcode} ({Country}) requested, lookup {CorrelationId}")]
     private static partial void LogUnsupported(ILogger logger, string postcode, string country, Guid correlationId);
-}
-
-public static class LookupMetrics
-{
-    public const string MeterName = "EventDriven.Lookups";
 }

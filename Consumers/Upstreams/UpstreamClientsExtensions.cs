@@ -35,13 +35,13 @@ public static class UpstreamClientsExtensions
                 http.BaseAddress = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.PostcodesIo.BaseUrl);
         postcodes.AddResilienceHandler("postcodes-io", (pipeline, context) =>
             ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), rateLimiter: null));
-        postcodes.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), "postcodes-io"));
+        postcodes.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), UpstreamMetrics.PostcodesIo));
 
         var police = services.AddHttpClient<PoliceApiClient>((sp, http) =>
                 http.BaseAddress = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.PoliceApi.BaseUrl);
         police.AddResilienceHandler("police-api", (pipeline, context) =>
             ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), context.ServiceProvider.GetRequiredService<PoliceApiRateLimiter>()));
-        police.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), "police-api"));
+        police.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), UpstreamMetrics.PoliceApi));
 
         if (simulate)
         {

@@ -8,6 +8,13 @@ public sealed class UpstreamMetrics : IDisposable
 {
     public const string MeterName = "EventDriven.Upstreams";
 
+    /// <summary>Counter of 429 answers; the CloudWatch alarm on police-API throttling watches it.</summary>
+    public const string ThrottledInstrument = "upstream.throttled";
+
+    /// <summary>The <c>upstream</c> tag values.</summary>
+    public const string PoliceApi = "police-api";
+    public const string PostcodesIo = "postcodes-io";
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _throttled;
@@ -18,7 +25,7 @@ public sealed class UpstreamMetrics : IDisposable
     {
         _meter = meterFactory.Create(MeterName);
         _requests = _meter.CreateCounter<long>("upstream.requests", description: "Upstream HTTP attempts, by upstream and status code");
-        _throttled = _meter.CreateCounter<long>("upstream.throttled", description: "Upstream answers 429 Too Many Requests");
+        _throttled = _meter.CreateCounter<long>(ThrottledInstrument, description: "Upstream answers 429 Too Many Requests");
         _duration = _meter.CreateHistogram<double>("upstream.duration", unit: "ms", description: "Upstream attempt latency");
     }
 

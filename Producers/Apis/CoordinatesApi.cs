@@ -6,14 +6,14 @@ namespace EventDriven.Producers.Apis;
 
 public static class CoordinatesApi
 {
-    public static IEndpointRouteBuilder MapCoordinatesApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapCoordinatesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/coordinates").WithTags("Coordinates");
         api.MapGet("/", GetCrimesByCoordinates)
             .WithName("GetCrimesByCoordinates")
             .WithSummary("Last month's street crimes within a mile of a point")
             .WithDescription("Same answers as the Postcode API; 400 for missing, non-numeric, out-of-range or outside-coverage coordinates.");
-        return app;
+        return api;
     }
 
     internal static async Task<Results<SerializedLookupResult, Accepted<LookupAcceptedResponse>, ProblemHttpResult>> GetCrimesByCoordinates(

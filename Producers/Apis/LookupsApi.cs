@@ -5,13 +5,13 @@ namespace EventDriven.Producers.Apis;
 
 public static class LookupsApi
 {
-    public static IEndpointRouteBuilder MapLookupsApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapLookupsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/lookups").WithTags("Lookups");
         api.MapGet("/{lookupId}", GetLookup)
             .WithName("GetLookup")
             .WithSummary("Status of a lookup, with its result once completed and its reason once failed");
-        return app;
+        return api;
     }
 
     internal static async Task<Results<Ok<LookupStatusResponse>, ProblemHttpResult>> GetLookup(

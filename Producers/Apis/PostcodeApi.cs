@@ -6,7 +6,7 @@ namespace EventDriven.Producers.Apis;
 
 public static class PostcodeApi
 {
-    public static IEndpointRouteBuilder MapPostcodeApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapPostcodeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/postcode").WithTags("Postcode");
 
@@ -15,7 +15,7 @@ public static class PostcodeApi
             .WithName("GetCrimesByPostcode")
             .WithSummary("Last month's street crimes within a mile of a UK postcode")
             .WithDescription("200 from the results store, 202 while the lookup runs (poll Location), 400 bad format, 404 unknown postcode, 422 Scotland.");
-        return app;
+        return api;
     }
 
     internal static async Task<Results<SerializedLookupResult, Accepted<LookupAcceptedResponse>, ProblemHttpResult>> GetCrimesByPostcode(

@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using EventDriven.Consumers;
 using EventDriven.Consumers.Bus;
+using EventDriven.Consumers.Telemetry;
 using EventDriven.Functions;
+using EventDriven.Producers.Admin;
 using EventDriven.Producers.Apis;
 using EventDriven.Producers.Lookups;
 using EventDriven.Sagas.Persistence;
@@ -28,6 +30,7 @@ public static class ApiExtensions
         {
             builder.Services.AddLookupPersistence(builder.Configuration);
             builder.Services.AddLookupBus(builder.Configuration, BusRole.Api);
+            builder.AddEventDrivenTelemetry("eventdriven-producers");
             builder.Services.AddHealthChecks();
         }
 
@@ -40,6 +43,8 @@ public static class ApiExtensions
         services.AddExceptionHandler<ServiceUnavailableExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         services.AddOpenApi();
+        services.AddPublicRateLimiting(builder.Configuration);
+        services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.SectionName));
         return builder;
     }
 
@@ -49,9 +54,12 @@ public static class ApiExtensions
         // Every error answer is problem+json, including routing's 404 and 405.
         app.UseStatusCodePages();
 
-        app.MapPostcodeApi();
-        app.MapCoordinatesApi();
-        app.MapLookupsApi();
+        app.UseRateLimiter();
+
+        app.MapPostcodeApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
+        app.MapCoordinatesApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
+        app.MapLookupsApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
+        app.MapAdminApi();
         app.MapHealthEndpoints();
         app.MapOpenApi();
         app.MapScalarApiReference();

@@ -37,6 +37,8 @@ public static class PersistenceExtensions
     public static IBusRegistrationConfigurator AddCrimeLookupSaga(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
         var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
+        bus.AddMetrics();
+        bus.TryAddSingleton<LookupMetrics>();
         var saga = bus.AddSagaStateMachine<CrimeLookupStateMachine, CrimeLookupState, CrimeLookupStateDefinition>();
         switch (options.Provider)
         {

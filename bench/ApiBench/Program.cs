@@ -9,7 +9,13 @@ using EventDriven.Contracts;
 
 // dotnet run -c Release --project bench/ApiBench -- dedup|budget|wrk|all
 var mode = args.FirstOrDefault() ?? "all";
-var settings = new Dictionary<string, string?> { ["Upstreams:Simulate"] = "true" };
+var settings = new Dictionary<string, string?>
+{
+    ["Upstreams:Simulate"] = "true",
+    // One load generator is one client: lift the per-client limit (the limiter still runs on every request).
+    ["RateLimiting:PermitsPerSecond"] = "100000000",
+    ["RateLimiting:Burst"] = "100000000",
+};
 switch (mode)
 {
     case "dedup": await Dedup(); break;

@@ -17,6 +17,9 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         ["Upstreams:RetryBaseDelay"] = "00:00:00.010",
         ["Upstreams:MaxRetryAttempts"] = "2",
         ["Logging:LogLevel:Default"] = "Warning",
+        // Tests hammer the API from one address; the per-client limit has its own spec.
+        ["RateLimiting:PermitsPerSecond"] = "1000000",
+        ["RateLimiting:Burst"] = "1000000",
     };
 
     public EmbeddedApiFactory WithSetting(string key, string? value)

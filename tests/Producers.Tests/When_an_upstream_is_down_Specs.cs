@@ -22,7 +22,7 @@ public sealed class When_an_upstream_is_down_Specs
         var retried = await client.GetAsync("/postcode/NE1%204ST");
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         var completed = await client.UntilFinishedAsync(retried.Headers.Location!.OriginalString);
-        Assert.Equal("Completed", completed.GetProperty("status").GetString());
+        Assert.True(completed.GetProperty("status").GetString() == "Completed", completed.ToString());
         Assert.Equal(2, completed.GetProperty("attempts").GetInt32());
     }
 }

@@ -1,20 +1,59 @@
 using MassTransit;
+using MassTransit.Saga;
 
 namespace EventDriven.Sagas.Persistence.InMemory;
 
-/// <summary>Reads MassTransit's in-memory saga repository, handing out snapshots.</summary>
-public sealed class InMemoryLookupStateReader(
-    ILoadSagaRepository<CrimeLookupState> loader,
-    IQuerySagaRepository<CrimeLookupState> query) : ILookupStateReader
+/// <summary>
+/// Reads MassTransit's in-memory saga repository. MassTransit changes an in-memory instance in place while it applies
+/// an event, so a snapshot is taken under the instance's own lock: readers never see a half-applied transition
+/// (e.g. a new attempt counted but the state not yet moved).
+/// </summary>
+public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupState> sagas) : ILookupStateReader
 {
-    public async Task<CrimeLookupState?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
-        (await loader.Load(correlationId).ConfigureAwait(false))?.Snapshot();
+    public async Task<CrimeLookupState?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
+    {
+        SagaInstance<CrimeLookupState>? instance;
+        await sagas.MarkInUse(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            instance = sagas[correlationId];
+        }
+        finally
+        {
+            sagas.Release();
+        }
+
+        if (instance is null)
+        {
+            return null;
+        }
+
+        await instance.MarkInUse(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return instance.IsRemoved ? null : instance.Instance.Snapshot();
+        }
+        finally
+        {
+            instance.Release();
+        }
+    }
 
     public async Task<LookupStatePage> ListByStateAsync(
         string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var ids = await query.Find(new StateQuery(state)).ConfigureAwait(false);
+        List<Guid> ids;
+        await sagas.MarkInUse(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ids = sagas.Where(new StateQuery(state)).Select(i => i.Instance.CorrelationId).ToList();
+        }
+        finally
+        {
+            sagas.Release();
+        }
+
         var instances = new List<CrimeLookupState>();
         foreach (var id in ids)
         {
