@@ -10,6 +10,8 @@ public static class CliApplication
     {
         var root = new RootCommand("EventDriven operator CLI. Configuration comes from environment variables (e.g. Persistence__Provider).");
         root.Add(FunctionsCommands.Create(context));
+        root.Add(LookupsCommands.Create(context));
+        root.Add(DeadLettersCommands.Create(context));
         return root;
     }
 }

@@ -1,3 +1,4 @@
+using EventDriven.Consumers.DeadLetters;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Producers.Admin;
@@ -20,6 +21,10 @@ public static class AdminApi
         admin.MapGet("/lookups/by-postcode/{**postcode}", GetLookupByPostcode).WithName("GetLookupByPostcode");
         admin.MapGet("/lookups/by-coordinates", GetLookupByCoordinates).WithName("GetLookupByCoordinates");
         admin.MapGet("/unsupported-postcodes", ListUnsupportedPostcodes).WithName("ListUnsupportedPostcodes");
+        admin.MapGet("/dead-letters", ListDeadLetters).WithName("ListDeadLetters")
+            .WithSummary("Dead letters per error queue: count, message type, correlation id, fault reason, time");
+        admin.MapPost("/dead-letters/replay", ReplayDeadLetters).WithName("ReplayDeadLetters")
+            .WithSummary("Move dead letters back to their queue (all, one queue, or one message); dryRun=true only counts");
         return admin;
     }
 
@@ -62,6 +67,45 @@ public static class AdminApi
     internal static async Task<Ok<IReadOnlyList<UnsupportedPostcodeEntry>>> ListUnsupportedPostcodes(
         IUnsupportedPostcodeRegistry registry, CancellationToken cancellationToken) =>
         TypedResults.Ok(await registry.ListAsync(cancellationToken));
+
+    internal static async Task<Results<Ok<DeadLetterListing>, ProblemHttpResult>> ListDeadLetters(
+        IDeadLetterService deadLetters, CancellationToken cancellationToken, string? queue = null, int? max = null)
+    {
+        if (max is < 1 or > 1000)
+        {
+            return Problems.BadRequest("Invalid max", "max must be between 1 and 1000.");
+        }
+
+        try
+        {
+            return TypedResults.Ok(await deadLetters.ListAsync(queue, max ?? 100, cancellationToken));
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest("Invalid queue", e.Message);
+        }
+        catch (DeadLettersUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Dead letters unavailable", e.Message);
+        }
+    }
+
+    internal static async Task<Results<Ok<DeadLetterReplayResult>, ProblemHttpResult>> ReplayDeadLetters(
+        IDeadLetterService deadLetters, CancellationToken cancellationToken, string? queue = null, string? messageId = null, bool dryRun = false)
+    {
+        try
+        {
+            return TypedResults.Ok(await deadLetters.ReplayAsync(new DeadLetterReplayRequest(queue, messageId, dryRun), cancellationToken: cancellationToken));
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest("Invalid replay", e.Message);
+        }
+        catch (DeadLettersUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Dead letters unavailable", e.Message);
+        }
+    }
 
     private static async Task<Results<Ok<AdminLookupView>, ProblemHttpResult>> Find(ILookupStateReader states, Guid id, CancellationToken cancellationToken)
     {

@@ -117,6 +117,26 @@ public sealed class When_operators_use_the_admin_api_Specs : IClassFixture<When_
         Assert.Equal(JsonValueKind.Array, (await response.Content.ReadFromJsonAsync<JsonElement>()).ValueKind);
     }
 
+    [Fact]
+    public async Task Should_explain_that_embedded_mode_keeps_no_dead_letters()
+    {
+        var response = await Send(HttpMethod.Get, "/admin/dead-letters", Key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("RabbitMQ", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Should_reject_a_replay_of_a_queue_that_is_not_ours()
+    {
+        var response = await Send(HttpMethod.Post, "/admin/dead-letters/replay?queue=payments", Key);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("payments", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
     private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string key)
     {
         using var request = new HttpRequestMessage(method, path);
