@@ -1,11 +1,13 @@
 using EventDriven.Consumers.DeadLetters;
 using EventDriven.Consumers.Lookups;
+using EventDriven.Consumers.Upstreams;
 using EventDriven.Contracts;
 using EventDriven.Sagas;
 using EventDriven.Sagas.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace EventDriven.Consumers.Bus;
@@ -33,6 +35,12 @@ public static class BusExtensions
             .ValidateOnStart();
         services.AddGracefulShutdown(configuration);
         services.AddDeadLetters(configuration);
+        if (role == BusRole.Workers && bus.Transport == BusTransport.RabbitMq)
+        {
+            // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare.
+            services.TryAddSingleton<FleetPoliceShare>();
+            services.AddHostedService<FleetBudgetMonitor>();
+        }
 
         services.AddMassTransit(x =>
         {
@@ -130,11 +138,6 @@ public static class BusExtensions
         if (bus.RabbitMq.PrefetchCount is { } prefetch)
         {
             rabbit.PrefetchCount = prefetch;
-        }
-
-        if (queue == QueueNames.FetchCrimes && bus.RabbitMq.SingleActiveCrimesConsumer)
-        {
-            rabbit.SingleActiveConsumer = true;
         }
     }
 

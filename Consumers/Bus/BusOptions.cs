@@ -39,13 +39,6 @@ public sealed class RabbitMqOptions
     /// </summary>
     [Range(1, 1000)]
     public ushort? PrefetchCount { get; set; }
-
-    /// <summary>
-    /// The fleet-wide police budget: only one process at a time consumes <c>fetch-crimes</c> (RabbitMQ single active
-    /// consumer; the broker fails over to another process when it goes). That process spends the whole
-    /// <c>Upstreams:PoliceApi:RequestsPerSecond</c>; geocoding and the saga still spread over every process.
-    /// </summary>
-    public bool SingleActiveCrimesConsumer { get; set; } = true;
 }
 
 /// <summary>What a process hosts: the API publishes only, workers consume only, embedded does both in one process.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.RateLimiting;
 
 namespace EventDriven.Consumers.Upstreams;
 
@@ -24,6 +25,7 @@ public static class UpstreamClientsExtensions
         services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamMetrics>();
+        services.TryAddSingleton<FleetPoliceShare>();
         services.TryAddSingleton<PoliceApiRateLimiter>();
         services.TryAddSingleton<PoliceMonthCache>();
         services.TryAddSingleton<UpstreamSimulator>();
@@ -76,7 +78,8 @@ public static class UpstreamClientsExtensions
         });
         if (rateLimiter is not null)
         {
-            pipeline.AddRateLimiter(rateLimiter.Limiter);
+            // Through the fleet share: with N worker processes each request costs N tokens (FleetPoliceShare).
+            pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => rateLimiter.AcquireAsync(args.Context.CancellationToken) });
         }
 
         pipeline.AddTimeout(TimeSpan.FromSeconds(10));

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventDriven.TestSupport;
+
+namespace EventDriven.Distributed.Tests;
+
+/// <summary>
+/// The distributed mode of one test: a standalone simulator process, and as many Producers and Consumers processes as
+/// the test starts, all sharing the class's RabbitMQ node and fresh DynamoDB tables. Every process dies in Dispose.
+/// </summary>
+public sealed class DistributedSystem : IAsyncDisposable
+{
+    private readonly List<AppProcess> _processes = [];
+
+    private DistributedSystem(RabbitMqNode rabbit, string dynamoUrl, AppProcess simulator)
+    {
+        Rabbit = rabbit;
+        DynamoUrl = dynamoUrl;
+        Simulator = simulator;
+        TablePrefix = DynamoDbLocalFixture.NewTablePrefix();
+    }
+
+    public RabbitMqNode Rabbit { get; }
+    public string DynamoUrl { get; }
+    public AppProcess Simulator { get; }
+    public string TablePrefix { get; }
+
+    /// <summary>Starts the simulator (police rate limit enforced unless <paramref name="simulator"/> says otherwise).</summary>
+    public static async Task<DistributedSystem> StartAsync(RabbitMqNode rabbit, DynamoDbLocalFixture dynamo, IReadOnlyDictionary<string, string>? simulator = null)
+    {
+        var process = await AppProcess.StartAsync(AppProcess.Simulator, simulator ?? new Dictionary<string, string>(), "/_simulator/stats").ConfigureAwait(false);
+        return new DistributedSystem(rabbit, dynamo.ServiceUrl, process);
+    }
+
+    /// <summary>DESIGN §7 environment shared by Producers and Consumers, plus <paramref name="extra"/>.</summary>
+    public Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>(Rabbit.BusEnvironment)
+        {
+            ["Persistence__Provider"] = "DynamoDb",
+            ["Persistence__DynamoDb__ServiceUrl"] = DynamoUrl,
+            ["Persistence__DynamoDb__TablePrefix"] = TablePrefix,
+            ["Upstreams__PostcodesIo__BaseUrl"] = Simulator.BaseAddress.ToString(),
+            ["Upstreams__PoliceApi__BaseUrl"] = new Uri(Simulator.BaseAddress, "api/").ToString(),
+            // The tests are one client sending bursts; the per-client limit is not what they test.
+            ["RateLimiting__PermitsPerSecond"] = "100000",
+            ["RateLimiting__Burst"] = "100000",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary>A Consumers process, returned once its bus endpoints and stores are ready.</summary>
+    public Task<AppProcess> StartConsumersAsync(IReadOnlyDictionary<string, string>? extra = null) => StartAsync(AppProcess.Consumers, extra);
+
+    public Task<AppProcess> StartProducersAsync(IReadOnlyDictionary<string, string>? extra = null) => StartAsync(AppProcess.Producers, extra);
+
+    public async Task SetFaultsAsync(string target, bool outage = false, TimeSpan? latency = null, double errorRate = 0)
+    {
+        var settings = new { latency = (latency ?? TimeSpan.Zero).ToString("c", CultureInfo.InvariantCulture), errorRate, outage, target };
+        using var response = await Simulator.Http.PostAsJsonAsync(new Uri("/_simulator/faults", UriKind.Relative), settings).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<SimulatorCounts> StatsAsync()
+    {
+        var stats = await Simulator.GetJsonAsync<JsonElement>("/_simulator/stats").ConfigureAwait(false);
+        return new SimulatorCounts(
+            stats.GetProperty("geocodeRequests").GetInt64(),
+            stats.GetProperty("crimesRequests").GetInt64(),
+            stats.GetProperty("throttled").GetInt64(),
+            stats.GetProperty("sustainedPoliceRate").GetDouble());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Simulator.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<AppProcess> StartAsync(string project, IReadOnlyDictionary<string, string>? extra)
+    {
+        var process = await AppProcess.StartAsync(project, Environment(extra)).ConfigureAwait(false);
+        _processes.Add(process);
+        return process;
+    }
+}
+
+public sealed record SimulatorCounts(long GeocodeRequests, long CrimesRequests, long Throttled, double SustainedPoliceRate);
+
+/// <summary>Talking to the public API the way a client does.</summary>
+public static class Lookups
+{
+    private static readonly string[] Areas = ["B", "M", "L", "S", "LS", "NG", "LE", "CV", "BS", "OX", "CB", "NR"];
+    private const string InwardLetters = "ABDEFGHJLNPQRSTUWXY";
+
+    /// <summary>Distinct, valid, English postcodes; <paramref name="offset"/> keeps tests in one class apart.</summary>
+    public static IReadOnlyList<string> Postcodes(int count, int offset = 0) =>
+        Enumerable.Range(offset, count).Select(i =>
+            $"{Areas[i % Areas.Length]}{1 + (i / Areas.Length % 20)} {i / (Areas.Length * 20) % 8}{InwardLetters[i % InwardLetters.Length]}{InwardLetters[i / InwardLetters.Length % InwardLetters.Length]}")
+        .ToList();
+
+    /// <summary>GET /postcode/{postcode}: the lookup id when accepted (202) or answered (200); the status code otherwise.</summary>
+    public static async Task<(HttpStatusCode Status, Guid? LookupId, string? ContentType)> RequestAsync(HttpClient api, string postcode)
+    {
+        using var response = await api.GetAsync(new Uri($"/postcode/{Uri.EscapeDataString(postcode)}", UriKind.Relative)).ConfigureAwait(false);
+        Guid? id = null;
+        if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>().ConfigureAwait(false);
+            id = body.GetProperty("lookupId").GetGuid();
+        }
+
+        return (response.StatusCode, id, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    public static async Task<Guid> AcceptAsync(HttpClient api, string postcode)
+    {
+        var (status, id, _) = await RequestAsync(api, postcode).ConfigureAwait(false);
+        Assert.True(status == HttpStatusCode.Accepted, $"GET /postcode/{postcode} answered {(int)status}, expected 202");
+        return id!.Value;
+    }
+
+    public static async Task<JsonElement> StatusAsync(HttpClient api, Guid lookupId) =>
+        await api.GetFromJsonAsync<JsonElement>(new Uri($"/lookups/{lookupId}", UriKind.Relative)).ConfigureAwait(false);
+
+    public static bool IsTerminal(string? status) => status is "Completed" or "NotFound" or "Unsupported" or "Failed";
+
+    /// <summary>Polls every lookup until each has <paramref name="until"/> status (default: any terminal one), or the time is up.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, JsonElement>> WaitForAsync(
+        HttpClient api, IReadOnlyCollection<Guid> lookupIds, TimeSpan timeout, Func<string?, bool>? until = null)
+    {
+        until ??= IsTerminal;
+        var latest = new Dictionary<Guid, JsonElement>();
+        var deadline = DateTime.UtcNow + timeout;
+        var pending = lookupIds.ToHashSet();
+        while (pending.Count > 0)
+        {
+            foreach (var id in pending.ToList())
+            {
+                var status = await StatusAsync(api, id).ConfigureAwait(false);
+                latest[id] = status;
+                if (until(status.GetProperty("status").GetString()))
+                {
+                    pending.Remove(id);
+                }
+            }
+
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var states = pending.Select(id => $"{id}: {latest[id].GetProperty("status").GetString()}");
+                Assert.Fail($"{pending.Count} of {lookupIds.Count} lookups did not get there within {timeout.TotalSeconds:0} s: {string.Join(", ", states.Take(10))}");
+            }
+
+            await Task.Delay(250).ConfigureAwait(false);
+        }
+
+        return latest;
+    }
+}
