@@ -25,6 +25,9 @@ public sealed class CrimeLookupStateDefinition : SagaDefinition<CrimeLookupState
         {
             r.Intervals(100, 500, 1000);
             r.Ignore<ConcurrencyException>();
+            // A malformed postcode or point in a hand-made message will never parse: straight to the error queue.
+            r.Ignore<FormatException>();
+            r.Ignore<ArgumentOutOfRangeException>();
         });
         endpointConfigurator.UseMessageRetry(r =>
         {
