@@ -4,39 +4,30 @@ using MassTransit;
 namespace EventDriven.Consumers.Lookups;
 
 /// <summary>
-/// The HTTP pipeline already retries each upstream call; the endpoint adds two spaced retries for what is left
-/// (e.g. a circuit that is open), then the message goes to <c>{queue}_error</c> for replay. No retry storms.
+/// Endpoint settings shared by the consumers that call an upstream. The HTTP pipeline already retries each call; the
+/// endpoint adds two spaced retries for what is left (e.g. a circuit that is open), then the message goes to
+/// <c>{queue}_error</c> for replay. No retry storms. The outbox holds replies until the consumer has finished.
 /// </summary>
-public sealed class GeocodePostcodeConsumerDefinition : ConsumerDefinition<GeocodePostcodeConsumer>
+public abstract class UpstreamConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
 {
-    public GeocodePostcodeConsumerDefinition()
+    protected UpstreamConsumerDefinition(string queue, int concurrentMessageLimit)
     {
-        EndpointName = QueueNames.GeocodePostcode;
-        ConcurrentMessageLimit = 16;
+        EndpointName = queue;
+        ConcurrentMessageLimit = concurrentMessageLimit;
     }
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<GeocodePostcodeConsumer> consumerConfigurator, IRegistrationContext context)
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
         endpointConfigurator.UseInMemoryOutbox(context);
     }
 }
 
-public sealed class FetchCrimesConsumerDefinition : ConsumerDefinition<FetchCrimesConsumer>
-{
-    public FetchCrimesConsumerDefinition()
-    {
-        EndpointName = QueueNames.FetchCrimes;
-        // The shared rate limiter paces the calls; this bounds how many wait in its queue.
-        ConcurrentMessageLimit = 16;
-    }
+public sealed class GeocodePostcodeConsumerDefinition() : UpstreamConsumerDefinition<GeocodePostcodeConsumer>(QueueNames.GeocodePostcode, 16);
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<FetchCrimesConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
-        endpointConfigurator.UseInMemoryOutbox(context);
-    }
-}
+/// <summary>The shared rate limiter paces the police calls; the concurrency limit bounds how many wait in its queue.</summary>
+public sealed class FetchCrimesConsumerDefinition() : UpstreamConsumerDefinition<FetchCrimesConsumer>(QueueNames.FetchCrimes, 16);
 
 public sealed class UnsupportedPostcodeRecorderDefinition : ConsumerDefinition<UnsupportedPostcodeRecorder>
 {
