@@ -8,6 +8,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace EventDriven.Consumers.Bus;
@@ -35,6 +36,12 @@ public static class BusExtensions
             .ValidateOnStart();
         services.AddGracefulShutdown(configuration);
         services.AddDeadLetters(configuration);
+        if (bus.Transport == BusTransport.RabbitMq)
+        {
+            services.TryAddSingleton<BrokerConnectionHealthCheck>();
+            services.AddHealthChecks().AddCheck<BrokerConnectionHealthCheck>(BrokerConnectionHealthCheck.Name, HealthStatus.Unhealthy, ["ready"]);
+        }
+
         if (role == BusRole.Workers && bus.Transport == BusTransport.RabbitMq)
         {
             // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare.
@@ -63,7 +70,7 @@ public static class BusExtensions
                 case BusTransport.RabbitMq:
                     x.UsingRabbitMq((context, cfg) =>
                     {
-                        ConfigureRabbitMqHost(cfg, bus.RabbitMq);
+                        ConfigureRabbitMqHost(cfg, bus.RabbitMq, role);
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
@@ -101,7 +108,7 @@ public static class BusExtensions
     }
 
     /// <summary>Broker connection with publisher confirms: a publish completes only once RabbitMQ has the message.</summary>
-    internal static void ConfigureRabbitMqHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit)
+    internal static void ConfigureRabbitMqHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, BusRole role)
     {
         cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
         {
@@ -119,6 +126,19 @@ public static class BusExtensions
         // Queues and exchanges survive a broker restart; messages are persistent (MassTransit's defaults, stated).
         cfg.Durable = true;
         cfg.AutoDelete = false;
+        if (role == BusRole.Api)
+        {
+            // The API's lookup requests: one no queue is bound for yet (a brand-new broker before any worker declared
+            // its queues) is returned and the publish fails (503) instead of being confirmed and silently dropped.
+            // Workers publish only inside consumers, to bindings they declared themselves.
+            cfg.ConfigurePublish(p => p.UseExecute(context =>
+            {
+                if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                {
+                    rabbit.Mandatory = true;
+                }
+            }));
+        }
     }
 
     /// <summary>Per-endpoint settings that do not belong to one consumer's definition.</summary>
