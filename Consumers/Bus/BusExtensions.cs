@@ -47,6 +47,8 @@ public static class BusExtensions
             // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare.
             services.TryAddSingleton<FleetPoliceShare>();
             services.AddHostedService<FleetBudgetMonitor>();
+            services.TryAddSingleton(TimeProvider.System);
+            services.AddHostedService<StuckLookupSweeper>();
         }
 
         services.AddMassTransit(x =>
@@ -88,9 +90,9 @@ public static class BusExtensions
     /// </summary>
     public static IServiceCollection AddGracefulShutdown(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(ShutdownOptions.SectionName);
-        services.AddOptions<ShutdownOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        var shutdown = section.Get<ShutdownOptions>() ?? new ShutdownOptions();
+        var section = configuration.GetSection(WorkerOptions.SectionName);
+        services.AddOptions<WorkerOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        var shutdown = section.Get<WorkerOptions>() ?? new WorkerOptions();
         if (shutdown.ShutdownTimeout < TimeSpan.FromSeconds(2))
         {
             // Options validation names the key at start-up; don't configure MassTransit with a negative grace first.

@@ -22,6 +22,16 @@ public sealed class DistributedSystem : IAsyncDisposable
         TablePrefix = DynamoDbLocalFixture.NewTablePrefix();
     }
 
+    /// <summary>
+    /// Lookups with no progress for 5 s are re-requested by the workers' sweep (production: 5 min, swept every minute),
+    /// so a command lost in a crash or broker restart is re-sent within the test's time.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> QuickStuckRecovery = new Dictionary<string, string>
+    {
+        ["Lookups__StuckAfter"] = "00:00:05",
+        ["Workers__StuckSweepInterval"] = "00:00:01",
+    };
+
     public RabbitMqNode Rabbit { get; }
     public string DynamoUrl { get; }
     public AppProcess Simulator { get; }

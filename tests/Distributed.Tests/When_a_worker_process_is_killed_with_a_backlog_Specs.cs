@@ -1,0 +1,37 @@
+using EventDriven.TestSupport;
+
+namespace EventDriven.Distributed.Tests;
+
+[Collection(DistributedCollection.Name)]
+public sealed class When_a_worker_process_is_killed_with_a_backlog_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit)
+    : IClassFixture<RabbitMqNodeFixture>
+{
+    [Fact]
+    public async Task Should_bring_every_accepted_lookup_to_an_end_after_a_restart()
+    {
+        await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);
+        // Slow upstreams keep a backlog in flight (consuming, unacknowledged) when the process dies.
+        await system.SetFaultsAsync("Both", latency: TimeSpan.FromMilliseconds(400));
+        var workers = await system.StartConsumersAsync();
+        var api = (await system.StartProducersAsync()).Http;
+
+        var accepted = new List<Guid>();
+        foreach (var postcode in Lookups.Postcodes(60))
+        {
+            accepted.Add(await Lookups.AcceptAsync(api, postcode));
+        }
+
+        // Some done, most not: then SIGKILL, no shutdown code runs.
+        await Lookups.WaitForAsync(api, accepted.Take(3).ToList(), TimeSpan.FromSeconds(60));
+        var before = await Task.WhenAll(accepted.Select(id => Lookups.StatusAsync(api, id)));
+        var unfinished = before.Count(s => !Lookups.IsTerminal(s.GetProperty("status").GetString()));
+        await workers.KillAsync();
+        Assert.True(unfinished > 10, $"only {unfinished} lookups were unfinished when the worker died: the test proves nothing");
+
+        await system.SetFaultsAsync("Both");
+        await system.StartConsumersAsync(DistributedSystem.QuickStuckRecovery);
+        var after = await Lookups.WaitForAsync(api, accepted, TimeSpan.FromSeconds(120));
+
+        Assert.All(after.Values, s => Assert.Equal("Completed", s.GetProperty("status").GetString()));
+    }
+}
