@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
-using EventDriven.TestSupport;
 
-namespace EventDriven.Distributed.Tests;
+namespace EventDriven.TestSupport;
 
 /// <summary>
 /// One of our programs (Producers, Consumers, Simulator) as a real OS process: its build output started with
 /// <c>dotnet EventDriven.X.dll --urls http://127.0.0.1:PORT</c> and the environment variables of DESIGN §7.
-/// Killed in <see cref="DisposeAsync"/> whatever happened.
+/// Killed in <see cref="DisposeAsync"/> whatever happened. Used by the distributed specs and bench/DistributedBench.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {

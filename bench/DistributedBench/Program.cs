@@ -1,0 +1,27 @@
+using EventDriven.DistributedBench;
+using EventDriven.TestSupport;
+
+// dotnet run -c Release --project bench/DistributedBench -- [accept|e2e|all]
+var mode = args.FirstOrDefault() ?? "all";
+if (mode is not ("accept" or "e2e" or "all"))
+{
+    Console.Error.WriteLine($"unknown mode '{mode}': use accept, e2e or all");
+    return 2;
+}
+
+Console.WriteLine($"{Environment.ProcessorCount} cores; starting RabbitMQ and DynamoDB Local ...");
+await using var rabbit = await RabbitMqNode.StartAsync();
+await using var dynamo = await DynamoDbLocal.StartAsync();
+var bench = new Benchmarks(rabbit, dynamo.ServiceUrl);
+if (mode is "accept" or "all")
+{
+    await bench.AcceptanceAsync();
+}
+
+if (mode is "e2e" or "all")
+{
+    await bench.EndToEndAsync(workers: 1);
+    await bench.EndToEndAsync(workers: 2);
+}
+
+return 0;
