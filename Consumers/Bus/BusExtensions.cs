@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EventDriven.Consumers.Bus;
 
@@ -47,6 +48,7 @@ public static class BusExtensions
             // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare.
             services.TryAddSingleton<FleetPoliceShare>();
             services.AddHostedService<FleetBudgetMonitor>();
+            // Commands lost between the saga's save and its send (crash, broker restart) are re-sent.
             services.TryAddSingleton(TimeProvider.System);
             services.AddHostedService<StuckLookupSweeper>();
         }
@@ -85,26 +87,27 @@ public static class BusExtensions
     }
 
     /// <summary>
-    /// <c>Workers:ShutdownTimeout</c> bounds the whole stop: the host's shutdown timeout, and within it the time
-    /// MassTransit lets in-flight consumers finish before it cancels them (their messages then go back to the queue).
+    /// <c>Workers:ShutdownTimeout</c> (when set; else the host's own <c>shutdownTimeoutSeconds</c>, default 30 s) bounds
+    /// the whole stop: the host's shutdown timeout, and within it the time MassTransit lets in-flight consumers finish
+    /// before it cancels them (their messages then go back to the queue).
     /// </summary>
     public static IServiceCollection AddGracefulShutdown(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(WorkerOptions.SectionName);
         services.AddOptions<WorkerOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        var shutdown = section.Get<WorkerOptions>() ?? new WorkerOptions();
-        if (shutdown.ShutdownTimeout < TimeSpan.FromSeconds(2))
+        var configured = section.Get<WorkerOptions>()?.ShutdownTimeout;
+        if (configured is { } timeout && timeout >= WorkerOptions.MinimumShutdownTimeout)
         {
-            // Options validation names the key at start-up; don't configure MassTransit with a negative grace first.
-            return services;
+            // Out-of-range values are left to options validation, which names the key at start-up.
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = timeout);
         }
 
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.ShutdownTimeout);
-        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<HostOptions>>((o, host) =>
         {
+            var shutdown = host.Value.ShutdownTimeout;
             o.WaitUntilStarted = false; // a broker that is down at start-up must not block the host (readiness says so)
-            o.ConsumerStopTimeout = shutdown.ConsumerGrace;
-            o.StopTimeout = shutdown.ShutdownTimeout;
+            o.ConsumerStopTimeout = shutdown > WorkerOptions.CloseMargin * 2 ? shutdown - WorkerOptions.CloseMargin : shutdown / 2;
+            o.StopTimeout = shutdown;
         });
         return services;
     }

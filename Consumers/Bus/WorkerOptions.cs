@@ -7,13 +7,16 @@ public sealed class WorkerOptions
 {
     public const string SectionName = "Workers";
 
+    public static readonly TimeSpan MinimumShutdownTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// On SIGTERM the bus stops taking messages, waits for the ones in flight and the host exits within this time.
-    /// Consumers still running after <see cref="ConsumerGrace"/> are cancelled; their messages are not acknowledged,
-    /// so the broker hands them to another process (nothing is lost).
+    /// Consumers still running 1 s before it are cancelled; their messages are not acknowledged, so the broker hands
+    /// them to another process (nothing is lost). Unset: the host's <c>shutdownTimeoutSeconds</c>
+    /// (<c>DOTNET_shutdownTimeoutSeconds</c>), default 30 s.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:02", "01:00:00", ErrorMessage = "Workers:ShutdownTimeout must be between 2 seconds and 1 hour.")]
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? ShutdownTimeout { get; set; }
 
     /// <summary>
     /// How often a worker looks for lookups with no progress for <c>Lookups:StuckAfter</c> (a command lost between the
@@ -25,6 +28,4 @@ public sealed class WorkerOptions
 
     /// <summary>In-flight consumers get the shutdown time less this margin, which is left for acknowledging and closing.</summary>
     internal static readonly TimeSpan CloseMargin = TimeSpan.FromSeconds(1);
-
-    public TimeSpan ConsumerGrace => ShutdownTimeout - CloseMargin;
 }
