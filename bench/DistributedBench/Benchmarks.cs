@@ -48,9 +48,8 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
     /// Lookups to Completed per second with <paramref name="workers"/> Consumers processes, against a simulator without
     /// a rate limit (and the workers' police limiter lifted): the pipeline's own throughput.
     /// </summary>
-    public async Task EndToEndAsync(int workers)
+    public async Task EndToEndAsync(int workers, int lookups = 600, bool report = true)
     {
-        const int lookups = 600;
         await using var simulator = await AppProcess.StartAsync(AppProcess.Simulator, new Dictionary<string, string> { ["Simulator__EnforcePoliceRateLimit"] = "false" }, "/_simulator/stats");
         var environment = Environment(simulator, "RabbitMq");
         environment["Upstreams__PoliceApi__RequestsPerSecond"] = "1000";
@@ -83,6 +82,11 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
             var outcomes = await WaitForAllAsync(api.Http, ids.ToList(), TimeSpan.FromMinutes(5));
             var elapsed = clock.Elapsed;
             var completed = outcomes.Count(o => o == "Completed");
+            if (!report)
+            {
+                return;
+            }
+
             Console.WriteLine($"e2e: {workers} Consumers process(es): {lookups} lookups submitted in {submitted.TotalSeconds:0.0} s, " +
                               $"all finished after {elapsed.TotalSeconds:0.0} s ({completed} Completed, {lookups - completed} other): " +
                               $"{lookups / elapsed.TotalSeconds:0.0} completions/s");
