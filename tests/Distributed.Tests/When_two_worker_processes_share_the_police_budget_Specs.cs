@@ -1,11 +1,12 @@
 using EventDriven.Contracts;
 using EventDriven.TestSupport;
+using Xunit.Abstractions;
 
 namespace EventDriven.Distributed.Tests;
 
 /// <summary>Two workers behind one IP against the simulator's enforced 15 req/s, burst 30 (the real API's limits).</summary>
 [Collection(DistributedCollection.Name)]
-public sealed class When_two_worker_processes_share_the_police_budget_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit)
+public sealed class When_two_worker_processes_share_the_police_budget_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit, ITestOutputHelper output)
     : IClassFixture<RabbitMqNodeFixture>
 {
     [Fact]
@@ -31,6 +32,7 @@ public sealed class When_two_worker_processes_share_the_police_budget_Specs(Dyna
             s.GetProperty("status").GetString() == "Completed" || s.GetProperty("reason").GetString()!.Contains("10,000 crimes", StringComparison.Ordinal),
             s.ToString()));
         var stats = await system.StatsAsync();
+        output.WriteLine($"police: {stats.CrimesRequests} crimes calls, {stats.Throttled} throttled, sustained {stats.SustainedPoliceRate:0.00} req/s");
         // The server's leaky bucket (15/s, burst 30) is the budget: not one request over it.
         Assert.Equal(0, stats.Throttled);
         Assert.True(stats.SustainedPoliceRate >= 0.9 * 15, $"the fleet used {stats.SustainedPoliceRate:0.00} req/s of the 15 req/s budget");
