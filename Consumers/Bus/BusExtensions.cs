@@ -149,12 +149,6 @@ public static class BusExtensions
     /// <summary>Per-endpoint settings that do not belong to one consumer's definition.</summary>
     internal static void ConfigureEndpoint(string queue, IReceiveEndpointConfigurator endpoint, BusOptions bus)
     {
-        // Every endpoint retries: the recorder's definition has no policy of its own (the others do).
-        if (queue == QueueNames.UnsupportedPostcodes)
-        {
-            endpoint.UseMessageRetry(r => r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
-        }
-
         if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             return;

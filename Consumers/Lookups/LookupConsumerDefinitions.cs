@@ -32,4 +32,7 @@ public sealed class FetchCrimesConsumerDefinition() : UpstreamConsumerDefinition
 public sealed class UnsupportedPostcodeRecorderDefinition : ConsumerDefinition<UnsupportedPostcodeRecorder>
 {
     public UnsupportedPostcodeRecorderDefinition() => EndpointName = QueueNames.UnsupportedPostcodes;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<UnsupportedPostcodeRecorder> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
 }
