@@ -42,19 +42,10 @@ public sealed class BrokerConnectionHealthCheck(IOptions<BusOptions> options) : 
                 _connection = null;
             }
 
-            var factory = new ConnectionFactory
-            {
-                HostName = rabbit.Host,
-                Port = rabbit.Port,
-                VirtualHost = rabbit.VirtualHost,
-                UserName = rabbit.Username,
-                Password = rabbit.Password,
-                RequestedConnectionTimeout = ConnectTimeout,
-                RequestedHeartbeat = TimeSpan.FromSeconds(10),
-                // This check reconnects on its own terms (one try per check), not in the background.
-                AutomaticRecoveryEnabled = false,
-                Ssl = new SslOption(rabbit.Host, enabled: rabbit.UseSsl),
-            };
+            var factory = rabbit.CreateConnectionFactory(ConnectTimeout);
+            factory.RequestedHeartbeat = TimeSpan.FromSeconds(10);
+            // This check reconnects on its own terms (one try per check), not in the background.
+            factory.AutomaticRecoveryEnabled = false;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ConnectTimeout);
             _connection = await factory.CreateConnectionAsync("eventdriven-readiness", timeout.Token).ConfigureAwait(false);

@@ -24,6 +24,18 @@ public enum BusTransport
 
 public sealed class RabbitMqOptions
 {
+    /// <summary>A RabbitMQ.Client connection factory for this broker (dead letters, readiness, fleet count): one place for host, credentials and TLS.</summary>
+    public RabbitMQ.Client.ConnectionFactory CreateConnectionFactory(TimeSpan connectTimeout) => new()
+    {
+        HostName = Host,
+        Port = Port,
+        VirtualHost = VirtualHost,
+        UserName = Username,
+        Password = Password,
+        RequestedConnectionTimeout = connectTimeout,
+        Ssl = new RabbitMQ.Client.SslOption(Host, enabled: UseSsl),
+    };
+
     public string Host { get; set; } = "localhost";
     public ushort Port { get; set; } = 5672;
     public string VirtualHost { get; set; } = "/";

@@ -165,16 +165,7 @@ public sealed class RabbitMqDeadLetterService(RabbitMqOptions options) : IDeadLe
 
     private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = options.Host,
-            Port = options.Port,
-            VirtualHost = options.VirtualHost,
-            UserName = options.Username,
-            Password = options.Password,
-            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
-            Ssl = new SslOption(options.Host, enabled: options.UseSsl),
-        };
+        var factory = options.CreateConnectionFactory(TimeSpan.FromSeconds(5));
         try
         {
             return await factory.CreateConnectionAsync("eventdriven-dead-letters", cancellationToken).ConfigureAwait(false);

@@ -26,16 +26,7 @@ public sealed partial class FleetBudgetMonitor(
     {
         share.Changed += (from, to) => LogShareChanged(logger, from, to, upstreams.Value.PoliceApi.RequestsPerSecond / to);
         var rabbit = bus.Value.RabbitMq;
-        var factory = new ConnectionFactory
-        {
-            HostName = rabbit.Host,
-            Port = rabbit.Port,
-            VirtualHost = rabbit.VirtualHost,
-            UserName = rabbit.Username,
-            Password = rabbit.Password,
-            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
-            Ssl = new SslOption(rabbit.Host, enabled: rabbit.UseSsl),
-        };
+        var factory = rabbit.CreateConnectionFactory(TimeSpan.FromSeconds(5));
         // The bucket holds half the burst (PoliceApiRateLimiter): no request may need more tokens than that.
         var maxShares = Math.Max(1, upstreams.Value.PoliceApi.Burst / 2);
 
