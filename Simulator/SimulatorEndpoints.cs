@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -58,6 +57,4 @@ public static class SimulatorEndpoints
         });
         return app;
     }
-
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

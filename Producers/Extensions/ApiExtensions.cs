@@ -8,6 +8,7 @@ using EventDriven.Producers.Apis;
 using EventDriven.Producers.Lookups;
 using EventDriven.Sagas.Persistence;
 using Scalar.AspNetCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EventDriven.Producers.Extensions;
 
@@ -35,7 +36,7 @@ public static class ApiExtensions
         }
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddScoped<LookupService>();
         services.AddSingleton<LookupResultSerializer>();

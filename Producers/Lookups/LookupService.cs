@@ -40,10 +40,12 @@ public sealed class LookupService(
         {
             switch (state.CurrentState)
             {
-                case LookupStatus.Completed when state.Month is { } month:
-                    if (await results.GetAsync(key.Value, month, cancellationToken).ConfigureAwait(false) is { } result)
+                case LookupStatus.Completed when state.Month is { } month && state.CompletedAt is { } completedAt:
+                    var answer = await serializer.GetOrLoadAsync(
+                        key.Value, month, completedAt, ct => results.GetAsync(key.Value, month, ct), cancellationToken).ConfigureAwait(false);
+                    if (answer is not null)
                     {
-                        return new LookupAnswer.Completed(serializer.Serialize(result));
+                        return new LookupAnswer.Completed(answer);
                     }
 
                     break; // result expired before the instance: fetch again

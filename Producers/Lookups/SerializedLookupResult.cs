@@ -30,8 +30,11 @@ public sealed class SerializedLookupResult(byte[] json) : IResult, IEndpointMeta
 }
 
 /// <summary>
-/// Serialises each (lookup key, month, fetch time) once, with the API's own JSON options. Its own cache, bounded in
-/// bytes, so popular results stay hot and a long tail of keys cannot grow the process without limit.
+/// Serialises each completed attempt's result once, with the API's own JSON options, and keeps the bytes: a hit is
+/// then one saga-state read, with no results-store read (a DynamoDB GetItem and gunzip) and no serialisation. An entry
+/// is keyed by (lookup key, month, the saga's completion time): a new attempt completes at a new time, so a re-fetched
+/// result can never be answered from an old entry. The cache is bounded in bytes, so a long tail of keys cannot grow
+/// the process without limit.
 /// </summary>
 public sealed class LookupResultSerializer(IOptions<JsonOptions> jsonOptions) : IDisposable
 {
@@ -40,15 +43,24 @@ public sealed class LookupResultSerializer(IOptions<JsonOptions> jsonOptions) : 
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = CacheBytes });
 
-    public SerializedLookupResult Serialize(CrimeLookupResult result)
+    /// <returns>The serialised result, or null when the store no longer has it.</returns>
+    public async Task<SerializedLookupResult?> GetOrLoadAsync(
+        string lookupKey, string month, DateTimeOffset completedAt,
+        Func<CancellationToken, Task<CrimeLookupResult?>> load, CancellationToken cancellationToken)
     {
-        var key = (result.LookupKey, result.Month, result.FetchedAt);
-        if (!_cache.TryGetValue(key, out byte[]? json) || json is null)
+        var key = (lookupKey, month, completedAt);
+        if (_cache.TryGetValue(key, out byte[]? json) && json is not null)
         {
-            json = JsonSerializer.SerializeToUtf8Bytes(LookupResultResponse.From(result), jsonOptions.Value.SerializerOptions);
-            _cache.Set(key, json, new MemoryCacheEntryOptions { SlidingExpiration = SlidingExpiration, Size = json.Length });
+            return new SerializedLookupResult(json);
         }
 
+        if (await load(cancellationToken).ConfigureAwait(false) is not { } result)
+        {
+            return null;
+        }
+
+        json = JsonSerializer.SerializeToUtf8Bytes(LookupResultResponse.From(result), jsonOptions.Value.SerializerOptions);
+        _cache.Set(key, json, new MemoryCacheEntryOptions { SlidingExpiration = SlidingExpiration, Size = json.Length });
         return new SerializedLookupResult(json);
     }
 

@@ -16,6 +16,4 @@ public sealed class InMemoryLookupResultStore : ILookupResultStore
         _results[(result.LookupKey, result.Month)] = result;
         return Task.CompletedTask;
     }
-
-    public int Count => _results.Count;
 }
