@@ -1,15 +1,9 @@
-namespace EventDriven.Consumers;
+using EventDriven.Consumers;
+using EventDriven.Hosting;
 
-/// <summary>The worker fleet: saga + consumers on RabbitMQ, state in DynamoDB (DESIGN §3, distributed mode).</summary>
-public static class WorkerProgram
-{
-    public static void Main(string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddLookupWorkers();
+var builder = WebApplication.CreateBuilder(args);
+builder.AddConsumersProcess();
 
-        var app = builder.Build();
-        app.MapHealthEndpoints();
-        app.Run();
-    }
-}
+var app = builder.Build();
+app.MapHealthEndpoints();
+app.Run();

@@ -46,8 +46,8 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // A factory, not type activation: the class also has the parameterless constructor the Lambda runtime uses.
         services.TryAddSingleton(sp => new ScottishPostcodeFunction(
-            sp.GetRequiredService<Sagas.Persistence.ILookupStateReader>(),
-            sp.GetRequiredService<Sagas.Persistence.IUnsupportedPostcodeRegistry>(),
+            sp.GetRequiredService<Persistence.ILookupStateReader>(),
+            sp.GetRequiredService<Persistence.IUnsupportedPostcodeRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ScottishPostcodeOptions>>(),
             sp.GetRequiredService<ILogger<ScottishPostcodeFunction>>()));

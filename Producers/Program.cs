@@ -1,10 +1,10 @@
-using EventDriven.Producers.Extensions;
+using EventDriven.Producers;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddEventDrivenApi();
+builder.AddProducersProcess();
 
 var app = builder.Build();
-app.MapEventDrivenApi();
+app.MapLookupApi();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

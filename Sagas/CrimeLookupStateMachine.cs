@@ -7,14 +7,13 @@ using Microsoft.Extensions.Options;
 namespace EventDriven.Sagas;
 
 /// <summary>
-/// The lookup saga (DESIGN §5): Geocoding → FetchingCrimes → Completed, with side exits NotFound, Unsupported and Failed.
-/// Duplicate requests for a key whose attempt is under way are counted, not re-run: one upstream call per key.
+/// The lookup saga: Geocoding → FetchingCrimes → Completed, with side exits NotFound, Unsupported and Failed
+/// (docs/architecture.md has the state diagram; a test checks it against this machine). One <c>During</c> block per
+/// state, in the diagram's order, says everything that state does with every event. Duplicate requests for a key whose
+/// attempt is under way are counted, not re-run: one upstream call per key.
 /// </summary>
 public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLookupState>
 {
-    private static readonly Uri GeocodeAddress = new($"queue:{QueueNames.GeocodePostcode}");
-    private static readonly Uri FetchCrimesAddress = new($"queue:{QueueNames.FetchCrimes}");
-
     private readonly TimeProvider _time;
     private readonly LookupOptions _options;
 
@@ -37,111 +36,104 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         Event(() => FetchCrimesFaulted, x => { x.CorrelateById(m => m.Message.Message.CorrelationId); x.OnMissingInstance(m => m.Discard()); });
 
         Initially(
+            // The postcode is parsed once, here: its area may already prove it Scottish.
             When(PostcodeRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .Then(ctx => InitialisePostcode(ctx.Saga, ctx.Message.Postcode))
-                .StartPostcodeAttempt(this),
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .Then(ctx => ctx.Saga.StartFrom(Postcode.Parse(ctx.Message.Postcode)))
+                .IfElse(
+                    ctx => ctx.Saga.IsScottish,
+                    scottish => scottish
+                        .Then(ctx => ctx.Saga.BeginAttempt(Now))
+                        .TransitionTo(Unsupported)
+                        .PublishUnsupported(),
+                    other => GeocodeAttempt(other)),
             When(CoordinatesRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .Then(ctx => InitialiseCoordinates(ctx.Saga, ctx.Message.Latitude, ctx.Message.Longitude))
-                .StartCoordinatesAttempt(this));
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .Then(ctx => ctx.Saga.StartFrom(Coordinates.Create(ctx.Message.Latitude, ctx.Message.Longitude)))
+                .Then(ctx => ctx.Saga.BeginAttempt(Now))
+                .SendFetchCrimes()
+                .TransitionTo(FetchingCrimes));
 
         // An attempt under way answers every duplicate request: counted, not re-run, unless it looks stuck.
         During(Geocoding,
             When(PostcodeRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => RestartStuckClock(ctx.Saga)).SendGeocode()));
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendGeocode()),
+            GeocoderAnswers(),
+            When(PostcodeNotFound)
+                .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
+                .TransitionTo(NotFound),
+            When(GeocodeFaulted)
+                .Then(ctx => ctx.Saga.Fail("Geocoding failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .TransitionTo(Failed),
+            When(LookupFailed)
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .TransitionTo(Failed),
+            // A postcode key never receives coordinates; crimes are not asked for before the point is known.
+            Ignore(CoordinatesRequested), Ignore(CrimesFetched), Ignore(FetchCrimesFaulted));
 
         During(FetchingCrimes,
             When(PostcodeRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => RestartStuckClock(ctx.Saga)).SendFetchCrimes()),
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
             When(CoordinatesRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => IsStuck(ctx.Saga), stuck => stuck.Then(ctx => RestartStuckClock(ctx.Saga)).SendFetchCrimes()));
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
+            CrimesArrive(),
+            When(FetchCrimesFaulted)
+                .Then(ctx => ctx.Saga.Fail("Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .TransitionTo(Failed),
+            When(LookupFailed)
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .TransitionTo(Failed),
+            // Late or duplicate replies to the geocoding step change nothing.
+            Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted));
 
-        // Finished states: a fresh answer stands; a stale one (or any failure) starts a new attempt.
-        During(Completed, NotFound, Failed,
+        // Finished with an answer: a fresh one stands; a stale one starts a new attempt. Late replies change nothing.
+        During(Completed,
             When(PostcodeRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => ShouldStartNewAttempt(ctx.Saga), attempt => attempt.StartPostcodeAttempt(this)),
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => !ctx.Saga.IsFresh(_options, Now), GeocodeAttempt),
             When(CoordinatesRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .If(ctx => ShouldStartNewAttempt(ctx.Saga), attempt => attempt.StartCoordinatesAttempt(this)));
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => !ctx.Saga.IsFresh(_options, Now), CrimesAttempt),
+            Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
+            Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
+
+        // The geocoder does not know the postcode: remembered for NotFoundFreshFor, then asked again.
+        During(NotFound,
+            When(PostcodeRequested)
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => !ctx.Saga.IsFresh(_options, Now), GeocodeAttempt),
+            Ignore(CoordinatesRequested),
+            Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
+            Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
 
         // Scotland does not become supported over time: every request is counted for the registry.
         During(Unsupported,
             When(PostcodeRequested)
-                .Then(ctx => NoteRequest(ctx.Saga, ctx.Message.RequestedAt))
-                .PublishUnsupported());
-
-        // Geocoder replies. In Failed too: a dead-lettered command replayed after an outage completes the lookup.
-        During(Geocoding, Failed,
-            When(PostcodeGeocoded, ctx => ScottishPostcodeAreas.IsScottishCountry(ctx.Message.Country))
-                .Then(ctx => { ctx.Saga.Country = ctx.Message.Country; Touch(ctx.Saga); })
-                .TransitionTo(Unsupported)
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
                 .PublishUnsupported(),
-            When(PostcodeGeocoded, ctx => !ScottishPostcodeAreas.IsScottishCountry(ctx.Message.Country) && (ctx.Message.Latitude is null || ctx.Message.Longitude is null))
-                .Then(ctx => Fail(ctx.Saga, "The geocoder knows this postcode but has no coordinates for it.", ctx.Message.Country))
-                .TransitionTo(Failed),
-            When(PostcodeGeocoded, ctx => !ScottishPostcodeAreas.IsScottishCountry(ctx.Message.Country) && ctx.Message.Latitude is not null && ctx.Message.Longitude is not null)
-                .Then(ctx =>
-                {
-                    ctx.Saga.Country = ctx.Message.Country;
-                    ctx.Saga.Latitude = ctx.Message.Latitude;
-                    ctx.Saga.Longitude = ctx.Message.Longitude;
-                    ctx.Saga.FailureReason = null;
-                    Touch(ctx.Saga);
-                })
-                .SendFetchCrimes()
-                .TransitionTo(FetchingCrimes),
+            Ignore(CoordinatesRequested),
+            Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
+            Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
+
+        // A failure is never fresh: the next request starts a new attempt. A dead-lettered command replayed after an
+        // outage answers here too, and its answer completes the lookup.
+        During(Failed,
+            GeocodeAttempt(When(PostcodeRequested).Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))),
+            CrimesAttempt(When(CoordinatesRequested).Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))),
+            GeocoderAnswers(),
             When(PostcodeNotFound)
-                .Then(ctx => { ctx.Saga.FailureReason = ctx.Message.Reason; ctx.Saga.CompletedAt = Now; Touch(ctx.Saga); })
-                .TransitionTo(NotFound));
-
-        During(Geocoding,
-            When(GeocodeFaulted)
-                .Then(ctx => Fail(ctx.Saga, "Geocoding failed: " + FirstExceptionMessage(ctx.Message)))
-                .TransitionTo(Failed),
-            When(LookupFailed)
-                .Then(ctx => Fail(ctx.Saga, ctx.Message.Reason))
-                .TransitionTo(Failed));
-
-        During(FetchingCrimes, Failed,
-            When(CrimesFetched)
-                .Then(ctx =>
-                {
-                    ctx.Saga.Month = ctx.Message.Month;
-                    ctx.Saga.TotalCrimes = ctx.Message.TotalCrimes;
-                    ctx.Saga.DataSource = ctx.Message.DataSource;
-                    ctx.Saga.FailureReason = null;
-                    ctx.Saga.CompletedAt = Now;
-                    Touch(ctx.Saga);
-                })
-                .TransitionTo(Completed));
-
-        During(FetchingCrimes,
-            When(FetchCrimesFaulted)
-                .Then(ctx => Fail(ctx.Saga, "Fetching crimes failed: " + FirstExceptionMessage(ctx.Message)))
-                .TransitionTo(Failed),
-            When(LookupFailed)
-                .Then(ctx => Fail(ctx.Saga, ctx.Message.Reason))
-                .TransitionTo(Failed));
+                .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
+                .TransitionTo(NotFound),
+            CrimesArrive(),
+            Ignore(GeocodeFaulted), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
 
         foreach (var finished in new[] { Completed, NotFound, Unsupported, Failed })
         {
             WhenEnter(finished, x => x.Then(ctx => metrics?.Outcome(ctx.Saga.CurrentState)));
         }
-
-        // Late or duplicate replies to an attempt that has already moved on change nothing.
-        During(FetchingCrimes, Completed, NotFound, Unsupported,
-            Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted));
-        During(Completed, NotFound, Unsupported, Geocoding,
-            Ignore(CrimesFetched), Ignore(FetchCrimesFaulted));
-        During(Completed, NotFound, Unsupported, Failed, Ignore(LookupFailed));
-        During(Failed, Ignore(GeocodeFaulted), Ignore(FetchCrimesFaulted));
-        During(Geocoding, NotFound, Unsupported, Ignore(CoordinatesRequested));
-        During(FetchingCrimes, Ignore(PostcodeGeocoded));
     }
 
     public State Geocoding { get; private set; } = null!;
@@ -162,73 +154,51 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    internal static Uri GeocodeQueue => GeocodeAddress;
-    internal static Uri FetchCrimesQueue => FetchCrimesAddress;
+    /// <summary>
+    /// The geocoder knows the postcode: its country settles Scotland for cross-border areas; a point moves the lookup on
+    /// to the crimes; no point (postcodes.io has such entries) fails it.
+    /// </summary>
+    private EventActivityBinder<CrimeLookupState, PostcodeGeocoded> GeocoderAnswers() =>
+        When(PostcodeGeocoded)
+            .IfElse(
+                ctx => ScottishPostcodeAreas.IsScottish(postcode: null, ctx.Message.Country) == true,
+                scottish => scottish
+                    .Then(ctx => ctx.Saga.MarkUnsupported(ctx.Message.Country!, Now))
+                    .TransitionTo(Unsupported)
+                    .PublishUnsupported(),
+                elsewhere => elsewhere.IfElse(
+                    ctx => ctx.Message.Latitude is null || ctx.Message.Longitude is null,
+                    pointless => pointless
+                        .Then(ctx => ctx.Saga.Fail("The geocoder knows this postcode but has no coordinates for it.", Now, ctx.Message.Country))
+                        .TransitionTo(Failed),
+                    located => located
+                        .Then(ctx => ctx.Saga.Geocoded(ctx.Message.Country, ctx.Message.Latitude!.Value, ctx.Message.Longitude!.Value, Now))
+                        .SendFetchCrimes()
+                        .TransitionTo(FetchingCrimes)));
 
-    internal void BeginAttempt(CrimeLookupState saga)
-    {
-        saga.Attempts++;
-        saga.AttemptStartedAt = Now;
-        saga.FailureReason = null;
-        saga.CompletedAt = null;
-        Touch(saga);
-    }
+    private EventActivityBinder<CrimeLookupState, CrimesFetched> CrimesArrive() =>
+        When(CrimesFetched)
+            .Then(ctx => ctx.Saga.Complete(ctx.Message.Month, ctx.Message.TotalCrimes, ctx.Message.DataSource, Now))
+            .TransitionTo(Completed);
 
-    internal void Touch(CrimeLookupState saga) => saga.UpdatedAt = Now;
+    /// <summary>
+    /// A new attempt at a postcode the area did not prove Scottish (a Scottish one stays Unsupported for good, so only
+    /// the first request can find it): the geocoder first.
+    /// </summary>
+    private EventActivityBinder<CrimeLookupState, TMessage> GeocodeAttempt<TMessage>(EventActivityBinder<CrimeLookupState, TMessage> binder)
+        where TMessage : class =>
+        binder
+            .Then(ctx => ctx.Saga.BeginAttempt(Now))
+            .SendGeocode()
+            .TransitionTo(Geocoding);
 
-    private void NoteRequest(CrimeLookupState saga, DateTimeOffset requestedAt)
-    {
-        if (saga.RequestCount == 0)
-        {
-            saga.CreatedAt = Now;
-            saga.FirstRequestedAt = requestedAt;
-        }
-
-        saga.RequestCount++;
-        if (requestedAt > saga.LastRequestedAt)
-        {
-            saga.LastRequestedAt = requestedAt;
-        }
-
-        Touch(saga);
-    }
-
-    private static void InitialisePostcode(CrimeLookupState saga, string postcode)
-    {
-        var key = LookupKey.For(Postcode.Parse(postcode));
-        saga.LookupKey = key.Value;
-        saga.Postcode = key.Postcode!.Value.Value;
-    }
-
-    private static void InitialiseCoordinates(CrimeLookupState saga, double latitude, double longitude)
-    {
-        var key = LookupKey.For(Coordinates.Create(latitude, longitude));
-        saga.LookupKey = key.Value;
-        saga.Latitude = key.Coordinates!.Value.Latitude;
-        saga.Longitude = key.Coordinates!.Value.Longitude;
-    }
-
-    // The stuck clock runs from the attempt's start or its last re-send. Not from UpdatedAt: every request touches
-    // UpdatedAt (the unsupported-postcode function reads by it) before this check runs, so measured from there an
-    // attempt never looked stuck, and under steady traffic it never would.
-    private bool IsStuck(CrimeLookupState saga) => Now - (saga.AttemptStartedAt ?? saga.CreatedAt) > _options.StuckAfter;
-
-    // Re-sending restarts the clock: a popular stuck key is re-sent once per StuckAfter, not once per request.
-    private void RestartStuckClock(CrimeLookupState saga)
-    {
-        saga.AttemptStartedAt = Now;
-        Touch(saga);
-    }
-
-    private bool ShouldStartNewAttempt(CrimeLookupState saga) => !LookupFreshness.IsFresh(saga, _options, Now);
-
-    private void Fail(CrimeLookupState saga, string reason, string? country = null)
-    {
-        saga.FailureReason = reason;
-        saga.Country ??= country;
-        saga.CompletedAt = Now;
-        Touch(saga);
-    }
+    /// <summary>A new attempt at a point: straight to the crimes.</summary>
+    private EventActivityBinder<CrimeLookupState, TMessage> CrimesAttempt<TMessage>(EventActivityBinder<CrimeLookupState, TMessage> binder)
+        where TMessage : class =>
+        binder
+            .Then(ctx => ctx.Saga.BeginAttempt(Now))
+            .SendFetchCrimes()
+            .TransitionTo(FetchingCrimes);
 
     private static string FirstExceptionMessage<T>(Fault<T> fault) =>
         fault.Exceptions is { Length: > 0 } exceptions ? exceptions[0].Message : "unknown error";

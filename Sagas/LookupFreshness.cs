@@ -5,10 +5,10 @@ namespace EventDriven.Sagas;
 /// <summary>When a finished lookup still answers requests: shared by the saga (start a new attempt?) and the API (answer from the store?).</summary>
 public static class LookupFreshness
 {
-    public static bool IsFresh(CrimeLookupState state, LookupOptions options, DateTimeOffset now) => state.CurrentState switch
+    public static bool IsFresh(string status, DateTimeOffset? completedAt, LookupOptions options, DateTimeOffset now) => status switch
     {
-        LookupStatus.Completed => state.CompletedAt is { } completed && now - completed <= options.ResultsFreshFor,
-        LookupStatus.NotFound => state.CompletedAt is { } completed && now - completed <= options.NotFoundFreshFor,
+        LookupStatus.Completed => completedAt is { } completed && now - completed <= options.ResultsFreshFor,
+        LookupStatus.NotFound => completedAt is { } completed && now - completed <= options.NotFoundFreshFor,
         // Scotland does not join data.police.uk over time.
         LookupStatus.Unsupported => true,
         _ => false,

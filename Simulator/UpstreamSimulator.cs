@@ -16,7 +16,7 @@ namespace EventDriven.Simulator;
 public sealed class UpstreamSimulator : IDisposable
 {
     /// <summary>Response header that marks simulated data, so a client can never present it as real.</summary>
-    public const string SimulatedHeader = "X-Upstream-Simulator";
+    public const string SimulatedHeader = Contracts.Results.DataSources.SimulatedHeader;
 
     private readonly SimulatorOptions _options;
     private readonly TimeProvider _time;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EventDriven.Consumers.DeadLetters;
+using EventDriven.Hosting.DeadLetters;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

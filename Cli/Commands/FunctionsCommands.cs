@@ -9,7 +9,7 @@ using EventDriven.Functions.Hosting;
 using EventDriven.Functions.LocalScheduler;
 using EventDriven.Functions.ScottishPostcodes;
 using EventDriven.Functions.Snapshots;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

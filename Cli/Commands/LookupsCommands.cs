@@ -4,7 +4,7 @@ using System.Text.Json;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -41,7 +41,7 @@ public static class LookupsCommands
             var lookupId = ResolveId(parse.GetValue(id), parse.GetValue(postcode), parse.GetValue(latitude), parse.GetValue(longitude));
             await using var services = OperatorServices.ForLookups(context);
             var state = await services.GetRequiredService<ILookupStateReader>().GetAsync(lookupId, cancellationToken);
-            if (state is null || string.IsNullOrEmpty(state.LookupKey))
+            if (state is null || !state.IsStarted)
             {
                 context.Console.MarkupLineInterpolated($"[yellow]No lookup has the id {lookupId}.[/]");
                 return ExitCodes.Failed;
@@ -90,13 +90,13 @@ public static class LookupsCommands
             foreach (var item in page.Items)
             {
                 table.AddRow(
-                    Markup.Escape(item.CorrelationId.ToString()),
+                    Markup.Escape(item.LookupId.ToString()),
                     Markup.Escape(item.LookupKey),
                     item.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     item.Attempts.ToString(CultureInfo.InvariantCulture),
                     item.RequestCount.ToString(CultureInfo.InvariantCulture),
                     item.TotalCrimes?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                    Markup.Escape(item.FailureReason ?? string.Empty));
+                    Markup.Escape(item.Reason ?? string.Empty));
             }
 
             context.Console.Write(table);
@@ -134,12 +134,12 @@ public static class LookupsCommands
             : throw new ArgumentException(problem);
     }
 
-    private static Table Details(CrimeLookupState s)
+    private static Table Details(LookupSnapshot s)
     {
         var table = new Table().AddColumns("Field", "Value").HideHeaders();
         void Row(string name, object? value) => table.AddRow(name, Markup.Escape(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "-"));
-        Row("Lookup id", s.CorrelationId);
-        Row("Status", s.CurrentState);
+        Row("Lookup id", s.LookupId);
+        Row("Status", s.Status);
         Row("Key", s.LookupKey);
         Row("Postcode", s.Postcode);
         Row("Point", s.Latitude is null ? null : string.Create(CultureInfo.InvariantCulture, $"{s.Latitude}, {s.Longitude}"));
@@ -147,7 +147,7 @@ public static class LookupsCommands
         Row("Month", s.Month);
         Row("Crimes", s.TotalCrimes);
         Row("Data source", s.DataSource);
-        Row("Reason", s.FailureReason);
+        Row("Reason", s.Reason);
         Row("Attempts", s.Attempts);
         Row("Requests", s.RequestCount);
         Row("Version", s.Version);
@@ -169,7 +169,7 @@ public static class LookupsCommands
             context.Console.MarkupLineInterpolated($"[red]{e.Message}[/]");
             return ExitCodes.CannotRun;
         }
-        catch (Exception e) when (e is StoreUnavailableException or Consumers.DeadLetters.DeadLettersUnavailableException)
+        catch (Exception e) when (e is StoreUnavailableException or Hosting.DeadLetters.DeadLettersUnavailableException)
         {
             context.Console.MarkupLineInterpolated($"[red]{e.Message}[/]");
             return ExitCodes.CannotRun;

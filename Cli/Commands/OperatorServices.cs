@@ -1,6 +1,6 @@
-using EventDriven.Consumers.DeadLetters;
+using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

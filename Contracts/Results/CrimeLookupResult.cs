@@ -38,4 +38,7 @@ public static class DataSources
 {
     public const string PoliceUk = "police.uk";
     public const string Simulated = "simulated";
+
+    /// <summary>Response header the simulator puts on every answer, so a client can never present simulated data as real.</summary>
+    public const string SimulatedHeader = "X-Upstream-Simulator";
 }

@@ -1,7 +1,7 @@
 using EventDriven.Contracts;
 using EventDriven.Functions.Events;
 using EventDriven.Functions.Hosting;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -96,7 +96,7 @@ public sealed class ScottishPostcodeFunction : IScheduledFunction
                 {
                     // Unsupported is reached only from a postcode request, so this is a damaged item: report it, don't guess.
                     skipped++;
-                    _logger.LogWarning("Skipping unsupported lookup {CorrelationId}: no postcode or request count.", instance.CorrelationId);
+                    _logger.LogWarning("Skipping unsupported lookup {CorrelationId}: no postcode or request count.", instance.LookupId);
                     continue;
                 }
 

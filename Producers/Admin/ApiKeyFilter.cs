@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using EventDriven.Producers.Apis;
+using EventDriven.Producers.Http;
 using Microsoft.Extensions.Options;
 
 namespace EventDriven.Producers.Admin;

@@ -1,8 +1,10 @@
-using EventDriven.Consumers.DeadLetters;
+using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Producers.Admin;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Producers.Http;
+using EventDriven.Persistence;
+using EventDriven.Sagas;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventDriven.Producers.Apis;
@@ -28,7 +30,7 @@ public static class AdminApi
         return admin;
     }
 
-    internal static async Task<Results<Ok<AdminLookupPage>, ProblemHttpResult>> ListLookups(
+    internal static async Task<Results<Ok<LookupStatePage>, ProblemHttpResult>> ListLookups(
         ILookupStateReader states, CancellationToken cancellationToken, string? state = null, int? limit = null, string? pageToken = null)
     {
         var name = LookupStatus.All.FirstOrDefault(s => string.Equals(s, state, StringComparison.OrdinalIgnoreCase));
@@ -43,22 +45,22 @@ public static class AdminApi
         }
 
         var page = await states.ListByStateAsync(name, limit ?? 50, pageToken, cancellationToken: cancellationToken);
-        return TypedResults.Ok(new AdminLookupPage(page.Items.Select(AdminLookupView.From).ToList(), page.NextPageToken));
+        return TypedResults.Ok(page);
     }
 
-    internal static async Task<Results<Ok<AdminLookupView>, ProblemHttpResult>> GetLookup(
+    internal static async Task<Results<Ok<LookupSnapshot>, ProblemHttpResult>> GetLookup(
         string lookupId, ILookupStateReader states, CancellationToken cancellationToken) =>
         Guid.TryParse(lookupId, out var id)
             ? await Find(states, id, cancellationToken)
             : Problems.BadRequest("Invalid lookup id", "A lookup id is a GUID.");
 
-    internal static async Task<Results<Ok<AdminLookupView>, ProblemHttpResult>> GetLookupByPostcode(
+    internal static async Task<Results<Ok<LookupSnapshot>, ProblemHttpResult>> GetLookupByPostcode(
         string? postcode, ILookupStateReader states, CancellationToken cancellationToken) =>
         Postcode.TryParse(postcode, out var parsed, out var error)
             ? await Find(states, LookupKey.For(parsed).CorrelationId, cancellationToken)
             : Problems.BadRequest("Invalid postcode", error);
 
-    internal static async Task<Results<Ok<AdminLookupView>, ProblemHttpResult>> GetLookupByCoordinates(
+    internal static async Task<Results<Ok<LookupSnapshot>, ProblemHttpResult>> GetLookupByCoordinates(
         ILookupStateReader states, CancellationToken cancellationToken, string? latitude = null, string? longitude = null) =>
         Coordinates.TryParse(latitude, longitude, out var point, out var error)
             ? await Find(states, LookupKey.For(point).CorrelationId, cancellationToken)
@@ -107,11 +109,11 @@ public static class AdminApi
         }
     }
 
-    private static async Task<Results<Ok<AdminLookupView>, ProblemHttpResult>> Find(ILookupStateReader states, Guid id, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<LookupSnapshot>, ProblemHttpResult>> Find(ILookupStateReader states, Guid id, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(id, cancellationToken);
-        return state is null || string.IsNullOrEmpty(state.LookupKey)
+        return state is null || !state.IsStarted
             ? Problems.Of(StatusCodes.Status404NotFound, "Unknown lookup", $"No lookup has the id {id}.")
-            : TypedResults.Ok(AdminLookupView.From(state));
+            : TypedResults.Ok(state);
     }
 }

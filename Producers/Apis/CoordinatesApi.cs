@@ -1,5 +1,6 @@
 using EventDriven.Contracts.Values;
 using EventDriven.Producers.Lookups;
+using EventDriven.Producers.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventDriven.Producers.Apis;

@@ -1,3 +1,4 @@
+using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,16 +26,4 @@ internal static class LookupResults
                 throw new InvalidOperationException($"Unknown lookup answer {answer.GetType().Name}.");
         }
     }
-}
-
-internal static class Problems
-{
-    public static ProblemHttpResult Of(int status, string title, string detail, Guid? lookupId = null) =>
-        TypedResults.Problem(
-            detail: detail,
-            statusCode: status,
-            title: title,
-            extensions: lookupId is null ? null : new Dictionary<string, object?> { ["lookupId"] = lookupId });
-
-    public static ProblemHttpResult BadRequest(string title, string detail) => Of(StatusCodes.Status400BadRequest, title, detail);
 }

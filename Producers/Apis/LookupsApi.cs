@@ -1,5 +1,5 @@
 using EventDriven.Producers.Lookups;
-using Microsoft.AspNetCore.Http.HttpResults;
+using EventDriven.Producers.Http;
 
 namespace EventDriven.Producers.Apis;
 
@@ -10,11 +10,14 @@ public static class LookupsApi
         var api = app.MapGroup("/lookups").WithTags("Lookups");
         api.MapGet("/{lookupId}", GetLookup)
             .WithName("GetLookup")
-            .WithSummary("Status of a lookup, with its result once completed and its reason once failed");
+            .WithSummary("Status of a lookup, with its result once completed and its reason once failed")
+            .Produces<LookupStatusResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    internal static async Task<Results<Ok<LookupStatusResponse>, ProblemHttpResult>> GetLookup(
+    internal static async Task<IResult> GetLookup(
         string lookupId, LookupService lookups, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(lookupId, out var id))
@@ -22,9 +25,7 @@ public static class LookupsApi
             return Problems.BadRequest("Invalid lookup id", "A lookup id is a GUID, as returned in the 202 answer's lookupId.");
         }
 
-        var status = await lookups.GetStatusAsync(id, cancellationToken);
-        return status is null
-            ? Problems.Of(StatusCodes.Status404NotFound, "Unknown lookup", $"No lookup has the id {id}.")
-            : TypedResults.Ok(status);
+        return await lookups.GetStatusAsync(id, cancellationToken)
+            ?? Problems.Of(StatusCodes.Status404NotFound, "Unknown lookup", $"No lookup has the id {id}.");
     }
 }

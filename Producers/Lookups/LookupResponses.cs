@@ -35,19 +35,20 @@ public sealed record LookupStatusResponse(
     DateTimeOffset? UpdatedAt,
     LookupResultResponse? Result)
 {
-    public static LookupStatusResponse From(CrimeLookupState state, LookupResultResponse? result) => new(
-        state.CorrelationId,
-        state.CurrentState,
+    /// <summary>The status of a lookup without its result (a completed one gets it spliced in from the cache).</summary>
+    public static LookupStatusResponse From(LookupSnapshot state) => new(
+        state.LookupId,
+        state.Status,
         state.Postcode is not null ? new LookupQuery(state.Postcode, null, null) : new LookupQuery(null, state.Latitude, state.Longitude),
         ReasonFor(state),
         state.Attempts,
         state.UpdatedAt,
-        result);
+        Result: null);
 
-    private static string? ReasonFor(CrimeLookupState state) => state.CurrentState switch
+    private static string? ReasonFor(LookupSnapshot state) => state.Status switch
     {
-        Contracts.LookupStatus.Unsupported => LookupService.UnsupportedReason,
-        Contracts.LookupStatus.NotFound or Contracts.LookupStatus.Failed => state.FailureReason,
+        Contracts.LookupStatus.Unsupported => Contracts.LookupReasons.Unsupported,
+        Contracts.LookupStatus.NotFound or Contracts.LookupStatus.Failed => state.Reason,
         _ => null,
     };
 }

@@ -2,7 +2,7 @@ using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Values;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -15,16 +15,12 @@ namespace EventDriven.Producers.Lookups;
 /// </summary>
 public sealed class LookupService(
     ILookupStateReader states,
-    ILookupResultStore results,
     IPublishEndpoint publisher,
     IMemoryCache recentlyAccepted,
     LookupResultSerializer serializer,
     TimeProvider time,
     IOptions<LookupOptions> options)
 {
-    public const string UnsupportedReason =
-        "Police Scotland does not publish to data.police.uk, so crimes for Scottish postcodes cannot be looked up.";
-
     /// <summary>How long a publish may take before the broker counts as down.</summary>
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
 
@@ -36,13 +32,12 @@ public sealed class LookupService(
         var now = time.GetUtcNow();
         var state = await states.GetAsync(key.CorrelationId, cancellationToken).ConfigureAwait(false);
 
-        if (state is not null && LookupFreshness.IsFresh(state, options.Value, now))
+        if (state is not null && state.IsFresh(options.Value, now))
         {
-            switch (state.CurrentState)
+            switch (state.Status)
             {
                 case LookupStatus.Completed when state.Month is { } month && state.CompletedAt is { } completedAt:
-                    var answer = await serializer.GetOrLoadAsync(
-                        key.Value, month, completedAt, ct => results.GetAsync(key.Value, month, ct), cancellationToken).ConfigureAwait(false);
+                    var answer = await serializer.GetOrLoadAsync(key.Value, month, completedAt, cancellationToken).ConfigureAwait(false);
                     if (answer is not null)
                     {
                         return new LookupAnswer.Completed(answer);
@@ -50,51 +45,55 @@ public sealed class LookupService(
 
                     break; // result expired before the instance: fetch again
                 case LookupStatus.NotFound:
-                    return new LookupAnswer.NotFound(key.CorrelationId, state.FailureReason ?? "Postcode not found");
+                    return new LookupAnswer.NotFound(key.CorrelationId, state.Reason ?? "Postcode not found");
                 case LookupStatus.Unsupported:
                     // Counted by the saga for the unsupported-postcode registry.
                     await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
-                    return new LookupAnswer.Unsupported(key.CorrelationId, UnsupportedReason);
+                    return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
             }
         }
 
         await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
 
-        if (state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsCertainlyScottish(postcode))
+        if (state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsScottish(postcode, country: null) == true)
         {
-            return new LookupAnswer.Unsupported(key.CorrelationId, UnsupportedReason);
+            return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
         }
 
-        var status = state is not null && !LookupStatus.IsTerminal(state.CurrentState) ? state.CurrentState : InitialStatusOf(key);
+        var status = state is not null && !LookupStatus.IsTerminal(state.Status) ? state.Status : InitialStatusOf(key);
         recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status, now), AcceptedMemory);
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }
 
-    public async Task<LookupStatusResponse?> GetStatusAsync(Guid lookupId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What <c>GET /lookups/{id}</c> answers: the saga's view of the lookup, or null for an unknown id. A completed lookup
+    /// carries its result as the same cached bytes <c>/postcode</c> serves.
+    /// </summary>
+    public async Task<IResult?> GetStatusAsync(Guid lookupId, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
         recentlyAccepted.TryGetValue(lookupId, out AcceptedLookup? accepted);
-        if (state is null || string.IsNullOrEmpty(state.LookupKey))
+        if (state is null || !state.IsStarted)
         {
             return accepted is not null
-                ? new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, 0, null, null)
+                ? TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, 0, null, null))
                 : null;
         }
 
         // A new attempt was accepted but the saga has not seen it yet: report it as started, not the old outcome.
-        if (accepted is not null && accepted.AcceptedAt > state.UpdatedAt && LookupStatus.IsTerminal(state.CurrentState))
+        if (accepted is not null && accepted.AcceptedAt > state.UpdatedAt && LookupStatus.IsTerminal(state.Status))
         {
-            return new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, state.Attempts, state.UpdatedAt, null);
+            return TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, state.Attempts, state.UpdatedAt, null));
         }
 
-        LookupResultResponse? result = null;
-        if (state.CurrentState == LookupStatus.Completed && state.Month is { } month &&
-            await results.GetAsync(state.LookupKey, month, cancellationToken).ConfigureAwait(false) is { } stored)
+        var status = LookupStatusResponse.From(state);
+        if (state.Status == LookupStatus.Completed && state.Month is { } month && state.CompletedAt is { } completedAt &&
+            await serializer.GetOrLoadAsync(state.LookupKey, month, completedAt, cancellationToken).ConfigureAwait(false) is { } result)
         {
-            result = LookupResultResponse.From(stored);
+            return new SerializedLookupStatus(status, result, serializer.JsonOptions);
         }
 
-        return LookupStatusResponse.From(state, result);
+        return TypedResults.Ok(status);
     }
 
     private async Task PublishRequestAsync(LookupKey key, DateTimeOffset now, CancellationToken cancellationToken)

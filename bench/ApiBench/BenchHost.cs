@@ -1,4 +1,4 @@
-using EventDriven.Producers.Extensions;
+using EventDriven.Producers;
 using EventDriven.Simulator;
 
 namespace EventDriven.ApiBench;
@@ -24,10 +24,10 @@ internal sealed class BenchHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddEventDrivenApi();
+        builder.AddProducersProcess();
 
         var app = builder.Build();
-        app.MapEventDrivenApi();
+        app.MapLookupApi();
         // The yardstick: the smallest useful minimal-API endpoint in the same process and pipeline.
         app.MapGet("/bare", () => TypedResults.Ok(new { status = "ok" }));
         await app.StartAsync();

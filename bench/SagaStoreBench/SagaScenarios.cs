@@ -4,8 +4,8 @@ using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Results;
 using EventDriven.Contracts.Values;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence;
+using EventDriven.Persistence.DynamoDb;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +33,7 @@ internal static class SagaScenarios
         var completed = 0;
         foreach (var key in keys.Take(50))
         {
-            completed += (await bench.Reader.GetAsync(key.CorrelationId, cancellationToken))?.CurrentState == LookupStatus.Completed ? 1 : 0;
+            completed += (await bench.Reader.GetAsync(key.CorrelationId, cancellationToken))?.Status == LookupStatus.Completed ? 1 : 0;
         }
 
         Console.WriteLine($"{provider}: throughput run done ({bench.Consumed} events in {clock.Elapsed.TotalSeconds:0.00} s)");

@@ -22,7 +22,7 @@ public sealed class When_deciding_whether_a_postcode_is_Scottish_Specs
     [InlineData("eh11yz")]    // any spelling
     public void Should_be_certainly_Scottish_from_the_area_alone(string postcode)
     {
-        Assert.True(ScottishPostcodeAreas.IsCertainlyScottish(Postcode.Parse(postcode)));
+        Assert.True(ScottishPostcodeAreas.IsScottish(Postcode.Parse(postcode), country: null));
     }
 
     [Theory]
@@ -34,7 +34,7 @@ public sealed class When_deciding_whether_a_postcode_is_Scottish_Specs
     {
         var parsed = Postcode.Parse(postcode);
 
-        Assert.False(ScottishPostcodeAreas.IsCertainlyScottish(parsed));
+        Assert.Null(ScottishPostcodeAreas.IsScottish(parsed, country: null));
         Assert.Contains(parsed.Area, ScottishPostcodeAreas.CrossBorderAreas);
         Assert.Contains(parsed.Area, ScottishPostcodeAreas.Areas);
     }
@@ -57,7 +57,7 @@ public sealed class When_deciding_whether_a_postcode_is_Scottish_Specs
     [InlineData("GIR 0AA")]
     public void Should_not_be_certainly_Scottish_elsewhere(string postcode)
     {
-        Assert.False(ScottishPostcodeAreas.IsCertainlyScottish(Postcode.Parse(postcode)));
+        Assert.False(ScottishPostcodeAreas.IsScottish(Postcode.Parse(postcode), country: null));
     }
 
     [Theory]
@@ -69,10 +69,20 @@ public sealed class When_deciding_whether_a_postcode_is_Scottish_Specs
     [InlineData("Wales", false)]
     [InlineData("Northern Ireland", false)]
     [InlineData("Channel Islands", false)]
-    [InlineData("", false)]
-    [InlineData(null, false)]
-    public void Should_recognise_the_geocoders_country_in_any_case(string? country, bool scottish)
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void Should_recognise_the_geocoders_country_in_any_case(string? country, bool? scottish)
     {
-        Assert.Equal(scottish, ScottishPostcodeAreas.IsScottishCountry(country));
+        Assert.Equal(scottish, ScottishPostcodeAreas.IsScottish(postcode: null, country));
+    }
+
+    [Theory]
+    [InlineData("TD15 1AA", "England", false)]  // Berwick: the geocoder settles the cross-border area
+    [InlineData("TD1 1AA", "Scotland", true)]   // Galashiels
+    [InlineData("DG16 5AA", "Scotland", true)]  // Gretna
+    [InlineData("CA1 1AA", "England", false)]
+    public void Should_let_the_geocoders_country_decide_once_it_is_known(string postcode, string country, bool scottish)
+    {
+        Assert.Equal(scottish, ScottishPostcodeAreas.IsScottish(Postcode.Parse(postcode), country));
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EventDriven.Consumers.Bus;
-using EventDriven.Consumers.DeadLetters;
+using EventDriven.Hosting.Bus;
+using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
 using EventDriven.TestSupport;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using EventDriven.Consumers.Bus;
-using EventDriven.Consumers.DeadLetters;
+using EventDriven.Hosting.Bus;
+using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
 using EventDriven.TestSupport;
 using RabbitMQ.Client;
@@ -51,7 +51,7 @@ public sealed class When_operators_list_and_replay_dead_letters_Specs(RabbitMqNo
         Assert.Equal("GeocodePostcode", entry.MessageType);
         Assert.Equal(dead[0].CorrelationId, entry.CorrelationId);
         Assert.Equal("Upstream postcodes.io unavailable (0)", entry.FaultReason);
-        Assert.Equal("EventDriven.Consumers.Upstreams.UpstreamException", entry.FaultExceptionType);
+        Assert.Equal("EventDriven.Workers.Upstreams.UpstreamException", entry.FaultExceptionType);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.Zero), entry.FaultedAt);
         Assert.StartsWith("(unreadable body", first.Entries[3].MessageType, StringComparison.Ordinal);
         Assert.Equal(4u, (await rabbit.Node.QueueDepthAsync(ErrorQueue)).Messages);
@@ -155,7 +155,7 @@ public sealed class When_operators_list_and_replay_dead_letters_Specs(RabbitMqNo
                 {
                     ["MT-Reason"] = "fault",
                     ["MT-Fault-Message"] = $"Upstream postcodes.io unavailable ({i})",
-                    ["MT-Fault-ExceptionType"] = "EventDriven.Consumers.Upstreams.UpstreamException",
+                    ["MT-Fault-ExceptionType"] = "EventDriven.Workers.Upstreams.UpstreamException",
                     ["MT-Fault-Timestamp"] = "2026-11-23T20:00:00.0000000Z",
                     ["MT-Fault-InputAddress"] = $"rabbitmq://127.0.0.1/{Queue}",
                     ["X-Custom"] = "kept",

@@ -1,5 +1,5 @@
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 
 namespace EventDriven.Functions.Tests;
 
@@ -17,11 +17,11 @@ public sealed class ListedLookupStateReader : ILookupStateReader
         }
     }
 
-    public Task<CrimeLookupState?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
+    public Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            return Task.FromResult(_instances.FirstOrDefault(i => i.CorrelationId == correlationId)?.Snapshot());
+            return Task.FromResult(_instances.FirstOrDefault(i => i.CorrelationId == correlationId)?.ToSnapshot());
         }
     }
 
@@ -32,7 +32,7 @@ public sealed class ListedLookupStateReader : ILookupStateReader
             var matching = _instances.Where(i => i.CurrentState == state && (updatedSince is null || i.UpdatedAt >= updatedSince))
                 .OrderByDescending(i => i.UpdatedAt).ToList();
             var skip = pageToken is null ? 0 : int.Parse(pageToken, System.Globalization.CultureInfo.InvariantCulture);
-            var page = matching.Skip(skip).Take(limit).Select(i => i.Snapshot()).ToList();
+            var page = matching.Skip(skip).Take(limit).Select(i => i.ToSnapshot()).ToList();
             var next = skip + page.Count < matching.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return Task.FromResult(new LookupStatePage(page, next));
         }

@@ -4,7 +4,7 @@ using EventDriven.Functions.Hosting;
 using EventDriven.Functions.LocalScheduler;
 using EventDriven.Functions.ScottishPostcodes;
 using EventDriven.Functions.Snapshots;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence.DynamoDb;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 

@@ -3,7 +3,7 @@ using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Values;
 using EventDriven.Functions.LocalScheduler;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -65,7 +65,7 @@ public sealed class When_embedded_in_the_API_process_Specs : IAsyncLifetime
 
         await _harness.Bus.Publish(new PostcodeRequested(key.CorrelationId, "EH1 1AA", _time.GetUtcNow()));
         await _harness.Bus.Publish(new PostcodeRequested(key.CorrelationId, "EH1 1AA", _time.GetUtcNow()));
-        await Eventually(async () => await reader.GetAsync(key.CorrelationId) is { CurrentState: LookupStatus.Unsupported, RequestCount: 2 }, "the saga counted both requests");
+        await Eventually(async () => await reader.GetAsync(key.CorrelationId) is { Status: LookupStatus.Unsupported, RequestCount: 2 }, "the saga counted both requests");
         await Eventually(() => Task.FromResult(status.Rules.TryGetValue("ScottishPostcodeSchedule", out var s) && s.NextRun == new DateTimeOffset(2026, 11, 23, 10, 5, 0, TimeSpan.Zero)), "the rule is armed for 10:05");
         Assert.Null(await registry.GetAsync("EH1 1AA"));
 

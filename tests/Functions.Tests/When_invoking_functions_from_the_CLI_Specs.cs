@@ -3,7 +3,7 @@ using Amazon.EC2;
 using EventDriven.Cli;
 using EventDriven.Contracts;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
 using EventDriven.Cli;
-using EventDriven.Consumers.DeadLetters;
+using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -57,8 +57,8 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
 
         Assert.Equal(ExitCodes.Success, exitCode);
         using var json = JsonDocument.Parse(_console.Output.Trim());
-        Assert.Equal(state.CorrelationId, json.RootElement.GetProperty("correlationId").GetGuid());
-        Assert.Equal("too dense", json.RootElement.GetProperty("failureReason").GetString());
+        Assert.Equal(state.CorrelationId, json.RootElement.GetProperty("lookupId").GetGuid());
+        Assert.Equal("too dense", json.RootElement.GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -136,9 +136,11 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
         Assert.Contains("only kept by RabbitMQ", _console.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>The listed reader with a shorthand for adding a lookup by key.</summary>
     private sealed class StoredLookups : ILookupStateReader
     {
-        private readonly List<CrimeLookupState> _states = [];
+        private readonly ListedLookupStateReader _reader = new();
+        private int _count;
 
         public CrimeLookupState Add(LookupKey key, string status, Action<CrimeLookupState>? change = null)
         {
@@ -148,25 +150,20 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
                 CurrentState = status,
                 LookupKey = key.Value,
                 Postcode = key.Postcode?.Value,
-                UpdatedAt = DateTimeOffset.UtcNow.AddSeconds(_states.Count),
+                UpdatedAt = DateTimeOffset.UtcNow.AddSeconds(_count++),
                 Attempts = 1,
                 RequestCount = 1,
             };
             change?.Invoke(state);
-            _states.Add(state);
+            _reader.Add(state);
             return state;
         }
 
-        public Task<CrimeLookupState?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
-            Task.FromResult(_states.FirstOrDefault(s => s.CorrelationId == correlationId));
+        public Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
+            _reader.GetAsync(correlationId, cancellationToken);
 
-        public Task<LookupStatePage> ListByStateAsync(string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default)
-        {
-            var skip = int.TryParse(pageToken, out var s) ? s : 0;
-            var matching = _states.Where(x => x.CurrentState == state).OrderByDescending(x => x.UpdatedAt).ToList();
-            var page = matching.Skip(skip).Take(limit).ToList();
-            return Task.FromResult(new LookupStatePage(page, skip + page.Count < matching.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
-        }
+        public Task<LookupStatePage> ListByStateAsync(string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default) =>
+            _reader.ListByStateAsync(state, limit, pageToken, updatedSince, cancellationToken);
     }
 
     private sealed class RecordingDeadLetters : IDeadLetterService

@@ -5,7 +5,7 @@ using EventDriven.Contracts.Values;
 using EventDriven.Functions.Events;
 using EventDriven.Functions.ScottishPostcodes;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -66,7 +66,7 @@ public sealed class When_recording_scottish_postcodes_Specs : IAsyncLifetime
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await Reader.GetAsync(key.CorrelationId)) is not { CurrentState: LookupStatus.Unsupported } state || state.RequestCount < before + times)
+        while ((await Reader.GetAsync(key.CorrelationId)) is not { Status: LookupStatus.Unsupported } state || state.RequestCount < before + times)
         {
             Assert.True(DateTime.UtcNow < deadline, $"The saga did not count {times} request(s) for {postcode} in time.");
             await Task.Delay(20);

@@ -4,7 +4,7 @@ using EventDriven.Contracts.Values;
 using EventDriven.Functions.Events;
 using EventDriven.Functions.ScottishPostcodes;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using EventDriven.TestSupport;
 using MassTransit;
 using MassTransit.Testing;
@@ -71,7 +71,7 @@ public sealed class When_recording_scottish_postcodes_on_DynamoDB_Specs(DynamoDb
 
         // Generous: DynamoDB Local on a busy 2-core CI machine can be slow to start serving.
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while ((await reader.GetAsync(key.CorrelationId)) is not { CurrentState: LookupStatus.Unsupported } state || state.RequestCount < before + times)
+        while ((await reader.GetAsync(key.CorrelationId)) is not { Status: LookupStatus.Unsupported } state || state.RequestCount < before + times)
         {
             if (DateTime.UtcNow >= deadline)
             {

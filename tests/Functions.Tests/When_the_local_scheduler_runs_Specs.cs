@@ -2,7 +2,7 @@ using EventDriven.Contracts;
 using EventDriven.Functions.LocalScheduler;
 using EventDriven.Functions.Snapshots;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 using Amazon.EC2;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,13 +1,13 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using EventDriven.Consumers.Upstreams;
+using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts;
 using EventDriven.Functions;
 using EventDriven.Functions.LocalScheduler;
 using EventDriven.Functions.Schedules;
 using EventDriven.Functions.Snapshots;
 using EventDriven.Infrastructure.Tests.Templates;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence.DynamoDb;
 using Microsoft.Extensions.DependencyInjection;
 using YamlDotNet.RepresentationModel;
 

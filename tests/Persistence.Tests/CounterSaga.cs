@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence.DynamoDb;
 using MassTransit;
 
 namespace EventDriven.Persistence.Tests;

@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence.DynamoDb;
 using EventDriven.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventDriven.Contracts;
-using EventDriven.Sagas.Persistence;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence;
+using EventDriven.Persistence.DynamoDb;
 using EventDriven.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -2,8 +2,8 @@ using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Values;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence;
+using EventDriven.Persistence.DynamoDb;
 using EventDriven.TestSupport;
 using MassTransit;
 using MassTransit.Testing;
@@ -72,7 +72,7 @@ public sealed class When_events_race_for_one_saga_Specs(DynamoDbLocalFixture dyn
             harness.Bus.Publish(new PostcodeRequested(key.CorrelationId, "M1 1AE", DateTimeOffset.UtcNow))));
         var state = await WaitForAsync(() => reader.GetAsync(key.CorrelationId), s => s?.RequestCount >= 20);
 
-        Assert.Equal(LookupStatus.Geocoding, state!.CurrentState);
+        Assert.Equal(LookupStatus.Geocoding, state!.Status);
         Assert.Equal(20, state.RequestCount);
         Assert.Equal(1, state.Attempts);
         Assert.Single(harness.Sent.Select<GeocodePostcode>()); // one upstream call per distinct key

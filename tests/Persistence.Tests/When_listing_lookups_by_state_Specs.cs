@@ -1,6 +1,6 @@
 using EventDriven.Contracts;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence.DynamoDb;
 using EventDriven.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -41,7 +41,7 @@ public sealed class When_listing_lookups_by_state_Specs(DynamoDbLocalFixture dyn
     [Fact]
     public async Task Should_page_through_every_instance_in_the_state_newest_first()
     {
-        var seen = new List<CrimeLookupState>();
+        var seen = new List<LookupSnapshot>();
         string? token = null;
         var pages = 0;
         do
@@ -55,9 +55,9 @@ public sealed class When_listing_lookups_by_state_Specs(DynamoDbLocalFixture dyn
         while (token is not null);
 
         Assert.Equal(25, seen.Count);
-        Assert.Equal(25, seen.Select(s => s.CorrelationId).Distinct().Count());
-        Assert.All(seen, s => Assert.Equal(LookupStatus.Completed, s.CurrentState));
-        Assert.Equal(seen.OrderByDescending(s => s.UpdatedAt).Select(s => s.CorrelationId), seen.Select(s => s.CorrelationId));
+        Assert.Equal(25, seen.Select(s => s.LookupId).Distinct().Count());
+        Assert.All(seen, s => Assert.Equal(LookupStatus.Completed, s.Status));
+        Assert.Equal(seen.OrderByDescending(s => s.UpdatedAt).Select(s => s.LookupId), seen.Select(s => s.LookupId));
         Assert.InRange(pages, 3, 4); // 10 + 10 + 5 (DynamoDB may hand back one empty last page)
     }
 

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
-using EventDriven.Sagas.Persistence;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence;
+using EventDriven.Persistence.DynamoDb;
 using EventDriven.TestSupport;
 
 namespace EventDriven.Persistence.Tests;

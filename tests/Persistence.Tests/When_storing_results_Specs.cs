@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using EventDriven.Contracts.Results;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence.DynamoDb;
 using EventDriven.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

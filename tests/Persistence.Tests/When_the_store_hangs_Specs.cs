@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using EventDriven.Sagas.Persistence;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence;
+using EventDriven.Persistence.DynamoDb;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
 

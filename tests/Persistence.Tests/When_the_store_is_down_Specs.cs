@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using EventDriven.Contracts;
 using EventDriven.Sagas;
-using EventDriven.Sagas.Persistence;
-using EventDriven.Sagas.Persistence.DynamoDb;
+using EventDriven.Persistence;
+using EventDriven.Persistence.DynamoDb;
 using EventDriven.TestSupport;
 using MassTransit;
 using MassTransit.Testing;

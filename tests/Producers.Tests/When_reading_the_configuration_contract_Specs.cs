@@ -1,9 +1,9 @@
 using System.Reflection;
-using EventDriven.Consumers.Bus;
-using EventDriven.Consumers.Upstreams;
+using EventDriven.Hosting.Bus;
+using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts;
 using EventDriven.Producers.Admin;
-using EventDriven.Sagas.Persistence;
+using EventDriven.Persistence;
 
 namespace EventDriven.Producers.Tests;
 

@@ -71,7 +71,7 @@ internal sealed class LookupSagaHarness : IAsyncDisposable
         Publish(new CoordinatesRequested(id, latitude, longitude, Now));
 
     /// <summary>Waits until the instance is in <paramref name="state"/> and meets <paramref name="condition"/>; fails the test otherwise.</summary>
-    public async Task<CrimeLookupState> WaitFor(
+    public async Task<LookupSnapshot> WaitFor(
         Guid id, Func<CrimeLookupStateMachine, State> state, Expression<Func<CrimeLookupState, bool>>? condition = null)
     {
         Expression<Func<CrimeLookupState, bool>> filter = x => x.CorrelationId == id;
@@ -87,23 +87,23 @@ internal sealed class LookupSagaHarness : IAsyncDisposable
         {
             var actual = await Load(id);
             Assert.Fail($"Lookup {id} did not reach {state(Saga.StateMachine).Name} {condition} in time; it is " +
-                        (actual is null ? "missing" : $"{actual.CurrentState} (requests {actual.RequestCount}, attempts {actual.Attempts})"));
+                        (actual is null ? "missing" : $"{actual.Status} (requests {actual.RequestCount}, attempts {actual.Attempts})"));
         }
 
         return (await Load(id))!;
     }
 
     /// <summary>Waits until the bus has been idle for a while, then returns the instance as it is.</summary>
-    public async Task<CrimeLookupState?> Settle(Guid id)
+    public async Task<LookupSnapshot?> Settle(Guid id)
     {
         await Bus.InactivityTask;
         return await Load(id);
     }
 
-    public async Task<CrimeLookupState?> Load(Guid id)
+    public async Task<LookupSnapshot?> Load(Guid id)
     {
         var instance = await _provider.GetRequiredService<ILoadSagaRepository<CrimeLookupState>>().Load(id);
-        return instance?.Snapshot();
+        return instance?.ToSnapshot();
     }
 
     /// <summary>Every <typeparamref name="T"/> sent, once the bus has gone quiet (so the count is final).</summary>
@@ -131,7 +131,7 @@ internal sealed class LookupSagaHarness : IAsyncDisposable
     }
 
     /// <summary>Runs a postcode lookup through geocoding and crimes to <c>Completed</c>.</summary>
-    public async Task<CrimeLookupState> CompletePostcode(Guid id, string postcode, string month = "2026-09", int totalCrimes = 42)
+    public async Task<LookupSnapshot> CompletePostcode(Guid id, string postcode, string month = "2026-09", int totalCrimes = 42)
     {
         await RequestPostcode(id, postcode);
         await WaitFor(id, m => m.Geocoding);

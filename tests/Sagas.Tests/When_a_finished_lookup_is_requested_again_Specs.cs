@@ -73,7 +73,7 @@ public sealed class When_a_finished_lookup_is_requested_again_Specs
         await h.RequestPostcode(id, "CR2 6XH");
         var state = await h.WaitFor(id, m => m.Geocoding, x => x.Attempts == 2);
 
-        Assert.Null(state.FailureReason);
+        Assert.Null(state.Reason);
         Assert.Null(state.CompletedAt);
         Assert.Equal(2, (await h.AllSent<GeocodePostcode>()).Count);
     }
@@ -92,14 +92,14 @@ public sealed class When_a_finished_lookup_is_requested_again_Specs
         await h.RequestPostcode(id, "DN55 1PT");
         var remembered = await h.WaitFor(id, m => m.NotFound, x => x.RequestCount == 2);
         Assert.Equal(1, remembered.Attempts);
-        Assert.Equal("Postcode not found", remembered.FailureReason);
+        Assert.Equal("Postcode not found", remembered.Reason);
 
         h.Time.Advance(TimeSpan.FromSeconds(2));
         await h.RequestPostcode(id, "DN55 1PT");
         var retried = await h.WaitFor(id, m => m.Geocoding, x => x.Attempts == 2);
 
         Assert.Equal(3, retried.RequestCount);
-        Assert.Null(retried.FailureReason);
+        Assert.Null(retried.Reason);
         Assert.Equal(2, (await h.AllSent<GeocodePostcode>()).Count);
     }
 
@@ -141,7 +141,7 @@ public sealed class When_a_finished_lookup_is_requested_again_Specs
         await h.Publish(new LookupFailed(id, "late"));
 
         var state = await h.Settle(id);
-        Assert.Equal(LookupStatus.Unsupported, state!.CurrentState);
+        Assert.Equal(LookupStatus.Unsupported, state!.Status);
         Assert.Equal("Scotland", state.Country);
         Assert.Empty(await h.AllSent<FetchCrimes>());
         Assert.Empty(await h.AllPublished<MassTransit.Fault<PostcodeGeocoded>>());

@@ -30,7 +30,7 @@ public sealed class When_a_postcode_is_requested_Specs
         Assert.Equal(QueueNames.CrimeLookupSaga, consumed.ReceiveContext.InputAddress.AbsolutePath.Trim('/'));
 
         var state = (await h.Load(id))!;
-        Assert.Equal(LookupStatus.Geocoding, state.CurrentState);
+        Assert.Equal(LookupStatus.Geocoding, state.Status);
         Assert.Equal("postcode:SW1A 1AA", state.LookupKey);
         Assert.Equal("SW1A 1AA", state.Postcode);
         Assert.Equal(1, state.Attempts);
@@ -40,7 +40,7 @@ public sealed class When_a_postcode_is_requested_Specs
         Assert.Equal(h.Now, state.CreatedAt);
         Assert.Equal(h.Now, state.AttemptStartedAt);
         Assert.Null(state.CompletedAt);
-        Assert.Null(state.FailureReason);
+        Assert.Null(state.Reason);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class When_a_postcode_is_requested_Specs
 
         Assert.Single(await h.AllSent<GeocodePostcode>()); // one upstream call per key
         var state = (await h.Load(id))!;
-        Assert.Equal(LookupStatus.Geocoding, state.CurrentState);
+        Assert.Equal(LookupStatus.Geocoding, state.Status);
         Assert.Equal(3, state.RequestCount);
         Assert.Equal(1, state.Attempts);
         Assert.Equal(first, state.FirstRequestedAt);

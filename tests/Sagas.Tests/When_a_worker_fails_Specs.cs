@@ -23,7 +23,7 @@ public sealed class When_a_worker_fails_Specs
         await h.Publish(new LookupFailed(id, "The geocoder refused the request."));
         var state = await h.WaitFor(id, m => m.Failed);
 
-        Assert.Equal("The geocoder refused the request.", state.FailureReason);
+        Assert.Equal("The geocoder refused the request.", state.Reason);
         Assert.Equal(h.Now, state.CompletedAt);
         Assert.Empty(await h.AllSent<FetchCrimes>());
     }
@@ -41,7 +41,7 @@ public sealed class When_a_worker_fails_Specs
         await h.Publish(new LookupFailed(id, "More than 10,000 crimes in the area (503)."));
         var state = await h.WaitFor(id, m => m.Failed);
 
-        Assert.Equal("More than 10,000 crimes in the area (503).", state.FailureReason);
+        Assert.Equal("More than 10,000 crimes in the area (503).", state.Reason);
         Assert.Null(state.Month);
     }
 
@@ -55,7 +55,7 @@ public sealed class When_a_worker_fails_Specs
         await h.RequestPostcode(id, "SW1A 1AA");
         var state = await h.WaitFor(id, m => m.Failed);
 
-        Assert.Equal("Geocoding failed: " + GeocoderError, state.FailureReason);
+        Assert.Equal("Geocoding failed: " + GeocoderError, state.Reason);
         Assert.Equal(h.Now, state.CompletedAt);
         Assert.Single(await h.AllPublished<Fault<GeocodePostcode>>());
         Assert.Empty(await h.AllSent<FetchCrimes>());
@@ -73,7 +73,7 @@ public sealed class When_a_worker_fails_Specs
         await h.Publish(new PostcodeGeocoded(id, "SW1A 1AA", 51.501009, -0.141588, "England"));
         var state = await h.WaitFor(id, m => m.Failed);
 
-        Assert.Equal("Fetching crimes failed: " + PoliceApiError, state.FailureReason);
+        Assert.Equal("Fetching crimes failed: " + PoliceApiError, state.Reason);
         Assert.Single(await h.AllPublished<Fault<FetchCrimes>>());
     }
 
@@ -87,7 +87,7 @@ public sealed class When_a_worker_fails_Specs
         await h.RequestCoordinates(id, 51.4816, -3.1791);
         var state = await h.WaitFor(id, m => m.Failed);
 
-        Assert.Equal("Fetching crimes failed: " + PoliceApiError, state.FailureReason);
+        Assert.Equal("Fetching crimes failed: " + PoliceApiError, state.Reason);
     }
 
     [Fact]
@@ -103,14 +103,14 @@ public sealed class When_a_worker_fails_Specs
 
         await h.Publish(new PostcodeGeocoded(id, "SW1A 1AA", 51.501009, -0.141588, "England"));
         var fetching = await h.WaitFor(id, m => m.FetchingCrimes);
-        Assert.Null(fetching.FailureReason);
+        Assert.Null(fetching.Reason);
         Assert.Equal(1, fetching.Attempts);
 
         await h.Publish(new CrimesFetched(id, "2026-09", 3, "police.uk"));
         var state = await h.WaitFor(id, m => m.Completed);
 
         Assert.Equal("2026-09", state.Month);
-        Assert.Null(state.FailureReason);
+        Assert.Null(state.Reason);
         var fetch = Assert.Single(await h.AllSent<FetchCrimes>());
         Assert.Equal(51.501009, fetch.Message.Latitude);
     }
@@ -131,7 +131,7 @@ public sealed class When_a_worker_fails_Specs
         var state = await h.WaitFor(id, m => m.Completed);
 
         Assert.Equal(8, state.TotalCrimes);
-        Assert.Null(state.FailureReason);
+        Assert.Null(state.Reason);
     }
 
     [Fact]
@@ -147,8 +147,8 @@ public sealed class When_a_worker_fails_Specs
         await h.Publish(new LookupFailed(id, "second reason"));
 
         var state = await h.Settle(id);
-        Assert.Equal(LookupStatus.Failed, state!.CurrentState);
-        Assert.Equal("first reason", state.FailureReason);
+        Assert.Equal(LookupStatus.Failed, state!.Status);
+        Assert.Equal("first reason", state.Reason);
         Assert.Equal(2, (await h.AllConsumed<LookupFailed>()).Count);
         Assert.Empty(await h.AllPublished<Fault<LookupFailed>>());
     }

@@ -113,7 +113,7 @@ public sealed class When_coordinates_are_requested_Specs
         await h.RequestCoordinates(id, 51.4816, -3.1791);
         var state = await h.WaitFor(id, m => m.FetchingCrimes, x => x.Attempts == 2);
 
-        Assert.Null(state.FailureReason);
+        Assert.Null(state.Reason);
         Assert.Equal(2, (await h.AllSent<FetchCrimes>()).Count);
     }
 }

@@ -17,12 +17,12 @@ public sealed class When_crimes_are_fetched_Specs
 
         var state = await h.CompletePostcode(id, "SW1A 1AA", month: "2026-09", totalCrimes: 1234);
 
-        Assert.Equal(LookupStatus.Completed, state.CurrentState);
+        Assert.Equal(LookupStatus.Completed, state.Status);
         Assert.Equal("2026-09", state.Month);
         Assert.Equal(1234, state.TotalCrimes);
         Assert.Equal("simulated", state.DataSource);
         Assert.Equal(h.Now, state.CompletedAt);
-        Assert.Null(state.FailureReason);
+        Assert.Null(state.Reason);
         Assert.Single(await h.AllSent<GeocodePostcode>());
         Assert.Single(await h.AllSent<FetchCrimes>());
     }
@@ -39,7 +39,7 @@ public sealed class When_crimes_are_fetched_Specs
         await h.Publish(new CrimesFetched(id, "2026-08", 7, "police.uk"));
 
         var state = await h.Settle(id);
-        Assert.Equal(LookupStatus.Completed, state!.CurrentState);
+        Assert.Equal(LookupStatus.Completed, state!.Status);
         Assert.Equal("2026-09", state.Month);
         Assert.Equal(42, state.TotalCrimes);
         Assert.Equal("simulated", state.DataSource);
@@ -59,7 +59,7 @@ public sealed class When_crimes_are_fetched_Specs
         await h.Publish(new CrimesFetched(id, "2026-09", 5, "police.uk"));
 
         var state = await h.Settle(id);
-        Assert.Equal(LookupStatus.Geocoding, state!.CurrentState);
+        Assert.Equal(LookupStatus.Geocoding, state!.Status);
         Assert.Null(state.Month);
         Assert.Single(await h.AllConsumed<CrimesFetched>());
         Assert.Empty(await h.AllPublished<Fault<CrimesFetched>>());

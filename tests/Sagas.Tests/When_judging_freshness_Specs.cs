@@ -15,9 +15,9 @@ public sealed class When_judging_freshness_Specs
     {
         var state = State(LookupStatus.Completed);
 
-        Assert.True(LookupFreshness.IsFresh(state, Options, Finished));
-        Assert.True(LookupFreshness.IsFresh(state, Options, Finished + Options.ResultsFreshFor));
-        Assert.False(LookupFreshness.IsFresh(state, Options, Finished + Options.ResultsFreshFor + TimeSpan.FromTicks(1)));
+        Assert.True(state.IsFresh(Options, Finished));
+        Assert.True(state.IsFresh(Options, Finished + Options.ResultsFreshFor));
+        Assert.False(state.IsFresh(Options, Finished + Options.ResultsFreshFor + TimeSpan.FromTicks(1)));
     }
 
     [Fact]
@@ -26,9 +26,9 @@ public sealed class When_judging_freshness_Specs
         var options = new LookupOptions { ResultsFreshFor = TimeSpan.FromHours(1), NotFoundFreshFor = TimeSpan.FromHours(10) };
         var twoHoursLater = Finished.AddHours(2);
 
-        Assert.False(LookupFreshness.IsFresh(State(LookupStatus.Completed), options, twoHoursLater));
-        Assert.True(LookupFreshness.IsFresh(State(LookupStatus.NotFound), options, twoHoursLater));
-        Assert.False(LookupFreshness.IsFresh(State(LookupStatus.NotFound), options, Finished.AddHours(10).AddSeconds(1)));
+        Assert.False(State(LookupStatus.Completed).IsFresh(options, twoHoursLater));
+        Assert.True(State(LookupStatus.NotFound).IsFresh(options, twoHoursLater));
+        Assert.False(State(LookupStatus.NotFound).IsFresh(options, Finished.AddHours(10).AddSeconds(1)));
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public sealed class When_judging_freshness_Specs
     {
         var options = new LookupOptions { ResultsFreshFor = TimeSpan.FromMinutes(10) };
 
-        Assert.True(LookupFreshness.IsFresh(State(LookupStatus.Completed), options, Finished.AddMinutes(10)));
-        Assert.False(LookupFreshness.IsFresh(State(LookupStatus.Completed), options, Finished.AddMinutes(11)));
+        Assert.True(State(LookupStatus.Completed).IsFresh(options, Finished.AddMinutes(10)));
+        Assert.False(State(LookupStatus.Completed).IsFresh(options, Finished.AddMinutes(11)));
     }
 
     [Theory]
@@ -47,14 +47,14 @@ public sealed class When_judging_freshness_Specs
     {
         var state = new CrimeLookupState { CurrentState = status, CompletedAt = null };
 
-        Assert.False(LookupFreshness.IsFresh(state, Options, Finished));
+        Assert.False(state.IsFresh(Options, Finished));
     }
 
     [Fact]
     public void Should_keep_unsupported_fresh_for_ever()
     {
-        Assert.True(LookupFreshness.IsFresh(State(LookupStatus.Unsupported), Options, Finished.AddYears(5)));
-        Assert.True(LookupFreshness.IsFresh(new CrimeLookupState { CurrentState = LookupStatus.Unsupported }, Options, Finished));
+        Assert.True(State(LookupStatus.Unsupported).IsFresh(Options, Finished.AddYears(5)));
+        Assert.True((new CrimeLookupState { CurrentState = LookupStatus.Unsupported }).IsFresh(Options, Finished));
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class When_judging_freshness_Specs
     [InlineData("completed")]
     public void Should_never_call_other_states_fresh(string status)
     {
-        Assert.False(LookupFreshness.IsFresh(State(status), Options, Finished));
+        Assert.False(State(status).IsFresh(Options, Finished));
     }
 
     [Fact]

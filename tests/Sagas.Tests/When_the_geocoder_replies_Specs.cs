@@ -62,7 +62,7 @@ public sealed class When_the_geocoder_replies_Specs
         var unsupported = Assert.Single(await h.AllPublished<UnsupportedPostcodeRequested>());
         Assert.Equal(id, unsupported.Message.CorrelationId);
         Assert.Equal("TD1 1AA", unsupported.Message.Postcode);
-        Assert.True(ScottishPostcodeAreas.IsScottishCountry(unsupported.Message.Country));
+        Assert.True(ScottishPostcodeAreas.IsScottish(postcode: null, unsupported.Message.Country));
         Assert.Empty(await h.AllSent<FetchCrimes>());
     }
 
@@ -78,7 +78,7 @@ public sealed class When_the_geocoder_replies_Specs
         await h.Publish(new PostcodeGeocoded(id, "CR2 6XH", latitude, longitude, "England"));
         var state = await h.WaitFor(id, m => m.Failed);
 
-        Assert.Contains("no coordinates", state.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("no coordinates", state.Reason, StringComparison.Ordinal);
         Assert.Equal("England", state.Country);
         Assert.Equal(h.Now, state.CompletedAt);
         Assert.Empty(await h.AllSent<FetchCrimes>());
@@ -95,7 +95,7 @@ public sealed class When_the_geocoder_replies_Specs
         await h.Publish(new PostcodeNotFound(id, "DN55 1PT", reason));
         var state = await h.WaitFor(id, m => m.NotFound);
 
-        Assert.Equal(reason, state.FailureReason);
+        Assert.Equal(reason, state.Reason);
         Assert.Equal(h.Now, state.CompletedAt);
         Assert.Empty(await h.AllSent<FetchCrimes>());
     }
@@ -112,7 +112,7 @@ public sealed class When_the_geocoder_replies_Specs
         await h.Publish(new PostcodeNotFound(id, "M1 1AE", "Postcode not found"));
 
         var state = await h.Settle(id);
-        Assert.Equal(LookupStatus.FetchingCrimes, state!.CurrentState);
+        Assert.Equal(LookupStatus.FetchingCrimes, state!.Status);
         Assert.Equal(53.480759, state.Latitude);
         Assert.Single(await h.AllSent<FetchCrimes>());
         Assert.Equal(2, (await h.AllConsumed<PostcodeGeocoded>()).Count);

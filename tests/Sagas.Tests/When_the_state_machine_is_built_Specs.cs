@@ -41,7 +41,7 @@ public sealed class When_the_state_machine_is_built_Specs
     [Fact]
     public void Should_address_its_commands_to_the_queues_named_in_QueueNames()
     {
-        Assert.Equal(new Uri($"queue:{QueueNames.GeocodePostcode}"), CrimeLookupStateMachine.GeocodeQueue);
-        Assert.Equal(new Uri($"queue:{QueueNames.FetchCrimes}"), CrimeLookupStateMachine.FetchCrimesQueue);
+        Assert.Equal(new Uri($"queue:{QueueNames.GeocodePostcode}"), CrimeLookupActivities.GeocodeQueue);
+        Assert.Equal(new Uri($"queue:{QueueNames.FetchCrimes}"), CrimeLookupActivities.FetchCrimesQueue);
     }
 }

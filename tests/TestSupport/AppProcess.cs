@@ -14,7 +14,7 @@ public sealed class AppProcess : IAsyncDisposable
 {
     public const string Producers = "Producers";
     public const string Consumers = "Consumers";
-    public const string Simulator = "Simulator";
+    public const string Simulator = "SimulatorServer";
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();

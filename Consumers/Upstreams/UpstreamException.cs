@@ -1,4 +1,0 @@
-namespace EventDriven.Consumers.Upstreams;
-
-/// <summary>An upstream answered something the resilience pipeline could not turn into an answer (after its retries).</summary>
-public sealed class UpstreamException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -1,0 +1,132 @@
+using EventDriven.Contracts;
+using EventDriven.Persistence;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace EventDriven.Hosting.Bus;
+
+public static class BusExtensions
+{
+    /// <summary>
+    /// MassTransit for the process's role on the configured transport: the one place that picks the transport. The API
+    /// only publishes; workers and the embedded process add their receive endpoints through
+    /// <paramref name="configureReceivers"/> (the saga and the consumers). Refuses configurations in which a process
+    /// cannot see the state it serves.
+    /// </summary>
+    public static IServiceCollection AddLookupBus(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        BusRole role,
+        Action<IBusRegistrationConfigurator>? configureReceivers = null)
+    {
+        var bus = configuration.GetSection(BusOptions.SectionName).Get<BusOptions>() ?? new BusOptions();
+        var persistence = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
+        CheckTopology(bus, persistence, role);
+
+        services.AddOptions<BusOptions>()
+            .Bind(configuration.GetSection(BusOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (bus.Transport == BusTransport.RabbitMq)
+        {
+            services.TryAddSingleton<BrokerConnectionHealthCheck>();
+            services.AddHealthChecks().AddCheck<BrokerConnectionHealthCheck>(BrokerConnectionHealthCheck.Name, HealthStatus.Unhealthy, [HealthCheckTags.Ready]);
+        }
+
+        services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            if (configureReceivers is not null)
+            {
+                configureReceivers(x);
+                x.AddConfigureEndpointsCallback((_, _, endpoint) => ConfigureEndpoint(endpoint, bus));
+            }
+
+            switch (bus.Transport)
+            {
+                case BusTransport.InMemory:
+                    x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                    break;
+                case BusTransport.RabbitMq:
+                    x.UsingRabbitMq((context, cfg) =>
+                    {
+                        ConfigureRabbitMqHost(cfg, bus.RabbitMq, role);
+                        cfg.ConfigureEndpoints(context);
+                    });
+                    break;
+                default:
+                    throw new InvalidOperationException($"Bus:Transport '{bus.Transport}' is not known (InMemory or RabbitMq).");
+            }
+        });
+
+        return services;
+    }
+
+    /// <summary>Broker connection with publisher confirms: a publish completes only once RabbitMQ has the message.</summary>
+    internal static void ConfigureRabbitMqHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, BusRole role)
+    {
+        cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+        {
+            h.Username(rabbit.Username);
+            h.Password(rabbit.Password);
+            h.PublisherConfirmation = true;
+            // Notice a dead broker in seconds, not minutes, so readiness and publishes fail fast.
+            h.Heartbeat(TimeSpan.FromSeconds(10));
+            h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+            if (rabbit.UseSsl)
+            {
+                h.UseSsl(ssl => ssl.ServerName = rabbit.Host);
+            }
+        });
+        // Queues and exchanges survive a broker restart; messages are persistent (MassTransit's defaults, stated).
+        cfg.Durable = true;
+        cfg.AutoDelete = false;
+        if (role == BusRole.Api)
+        {
+            // The API's lookup requests: one no queue is bound for yet (a brand-new broker before any worker declared
+            // its queues) is returned and the publish fails (503) instead of being confirmed and silently dropped.
+            // Workers publish only inside consumers, to bindings they declared themselves.
+            cfg.ConfigurePublish(p => p.UseExecute(context =>
+            {
+                if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                {
+                    rabbit.Mandatory = true;
+                }
+            }));
+        }
+    }
+
+    /// <summary>Per-endpoint settings that do not belong to one consumer's definition.</summary>
+    internal static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint, BusOptions bus)
+    {
+        if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            return;
+        }
+
+        if (bus.RabbitMq.PrefetchCount is { } prefetch)
+        {
+            rabbit.PrefetchCount = prefetch;
+        }
+    }
+
+    internal static void CheckTopology(BusOptions bus, PersistenceOptions persistence, BusRole role)
+    {
+        if (bus.Transport == BusTransport.InMemory && role != BusRole.Embedded)
+        {
+            throw new InvalidOperationException(
+                "Bus:Transport=InMemory only works with everything in one process: run Producers alone (embedded mode), " +
+                "or set Bus__Transport=RabbitMq for separate Producers and Consumers processes.");
+        }
+
+        if (bus.Transport != BusTransport.InMemory && persistence.Provider == PersistenceProvider.InMemory && role != BusRole.Embedded)
+        {
+            throw new InvalidOperationException(
+                $"Bus:Transport={bus.Transport} runs the API and the workers as separate processes, which must share the saga and " +
+                "results: set Persistence__Provider=DynamoDb (and Persistence__DynamoDb__ServiceUrl for DynamoDB Local).");
+        }
+    }
+}

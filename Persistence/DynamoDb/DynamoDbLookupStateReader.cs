@@ -1,0 +1,115 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using EventDriven.Sagas;
+
+namespace EventDriven.Persistence.DynamoDb;
+
+/// <summary>
+/// Read side of the DynamoDB saga store. By id: a consistent GetItem (a lookup key maps to its id, see
+/// <c>LookupKey.CorrelationId</c>). By state: the <c>ByState</c> GSI, newest <c>UpdatedAt</c> first, with opaque page tokens.
+/// </summary>
+public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSagaStore<CrimeLookupState> store, TimeProvider time)
+    : ILookupStateReader
+{
+    private const string IndexName = "ByState";
+
+    /// <summary>Largest page a caller may ask for: one DynamoDB query page of saga items is well under 1 MB at this size.</summary>
+    public const int MaxPageSize = 1000;
+
+    public async Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
+        (await store.LoadAsync(correlationId, cancellationToken).ConfigureAwait(false))?.ToSnapshot();
+
+    public async Task<LookupStatePage> ListByStateAsync(
+        string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(state);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+
+        var startKey = pageToken is null ? null : DecodePageToken(pageToken, state);
+        var names = new Dictionary<string, string> { ["#state"] = SagaItemAttributes.State, ["#expires"] = SagaItemAttributes.ExpiresAt };
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":state"] = DynamoAttributes.String(state),
+            [":now"] = DynamoAttributes.EpochSeconds(time.GetUtcNow()),
+        };
+        var keyCondition = "#state = :state";
+        if (updatedSince is { } since)
+        {
+            names["#updated"] = SagaItemAttributes.UpdatedAt;
+            values[":since"] = DynamoAttributes.Timestamp(since);
+            keyCondition += " AND #updated >= :since";
+        }
+
+        // The filter drops expired items after DynamoDB has read them, so one query page can come back short:
+        // keep asking until the page is full or the index is exhausted.
+        var items = new List<LookupSnapshot>(limit);
+        do
+        {
+            var response = await DynamoDbCalls.Run(store.TableName, "Query", () => dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = store.TableName,
+                IndexName = IndexName,
+                KeyConditionExpression = keyCondition,
+                FilterExpression = "attribute_not_exists(#expires) OR #expires > :now",
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values,
+                ScanIndexForward = false,
+                Limit = limit - items.Count,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+            foreach (var attributes in response.Items ?? [])
+            {
+                var key = attributes.TryGetValue(SagaItemAttributes.PartitionKey, out var pk) ? pk.S ?? "?" : "?";
+                items.Add(store.Read(new StoredItem(store.TableName, key, attributes)).ToSnapshot());
+            }
+
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null && items.Count < limit);
+
+        return new LookupStatePage(items, startKey is null ? null : EncodePageToken(startKey));
+    }
+
+    private sealed record PageToken(string Pk, string State, string UpdatedAt);
+
+    private static string EncodePageToken(Dictionary<string, AttributeValue> key)
+    {
+        var token = new PageToken(
+            key[SagaItemAttributes.PartitionKey].S, key[SagaItemAttributes.State].S, key[SagaItemAttributes.UpdatedAt].S);
+        return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(token));
+    }
+
+    private static Dictionary<string, AttributeValue> DecodePageToken(string pageToken, string state)
+    {
+        PageToken? token;
+        try
+        {
+            token = JsonSerializer.Deserialize<PageToken>(Base64Url.DecodeFromChars(pageToken));
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
+        {
+            throw new ArgumentException($"The page token '{pageToken}' is not one this service issued.", nameof(pageToken), ex);
+        }
+
+        if (token is null || token.Pk is null || token.State is null || token.UpdatedAt is null)
+        {
+            throw new ArgumentException($"The page token '{pageToken}' is not one this service issued.", nameof(pageToken));
+        }
+
+        if (!string.Equals(token.State, state, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The page token continues a listing of '{token.State}', not of '{state}'.", nameof(pageToken));
+        }
+
+        return new()
+        {
+            [SagaItemAttributes.PartitionKey] = DynamoAttributes.String(token.Pk),
+            [SagaItemAttributes.State] = DynamoAttributes.String(token.State),
+            [SagaItemAttributes.UpdatedAt] = DynamoAttributes.String(token.UpdatedAt),
+        };
+    }
+}

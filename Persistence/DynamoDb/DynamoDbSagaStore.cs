@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace EventDriven.Persistence.DynamoDb;
+
+/// <summary>Which table a saga type lives in (one per saga type).</summary>
+public sealed record DynamoSagaTable<TSaga>(string Name)
+    where TSaga : class, ISagaVersion;
+
+/// <summary>
+/// Optimistic-locking persistence of one saga type: one item per instance, <c>PK</c> = correlation id, <c>Version</c>
+/// incremented on every write. A write whose condition fails (another event got there first) becomes MassTransit's
+/// <see cref="ConcurrencyException"/>: the endpoint's retry re-reads the instance and re-applies the event.
+/// </summary>
+public sealed class DynamoDbSagaStore<TSaga>(
+    IAmazonDynamoDB dynamo,
+    DynamoSagaTable<TSaga> table,
+    IDynamoSagaItemMapper<TSaga> mapper,
+    TimeProvider time,
+    ILogger<DynamoDbSagaStore<TSaga>> logger)
+    where TSaga : class, ISagaVersion
+{
+    private static readonly KeyValuePair<string, object?> SagaTag = new("saga", typeof(TSaga).Name);
+    private long _versionConflicts;
+
+    public string TableName => table.Name;
+
+    /// <summary>Writes refused by a version or existence condition since start-up (also on the meter <see cref="PersistenceMetrics"/>).</summary>
+    public long VersionConflicts => Interlocked.Read(ref _versionConflicts);
+
+    /// <summary>The instance, or null when there is none or it has expired (DynamoDB deletes expired items only eventually).</summary>
+    public async Task<TSaga?> LoadAsync(Guid correlationId, CancellationToken cancellationToken = default)
+    {
+        var response = await DynamoDbCalls.Run(table.Name, "GetItem", () => dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = table.Name,
+            Key = KeyOf(correlationId),
+            ConsistentRead = true, // a saga must see its own last write
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        if (response.Item is not { Count: > 0 } attributes)
+        {
+            return null;
+        }
+
+        var item = new StoredItem(table.Name, correlationId.ToString("D"), attributes);
+        return item.IsExpiredAt(time.GetUtcNow()) ? null : Read(item);
+    }
+
+    /// <summary>Reads an instance from a raw item (also used by queries over the table or its GSI).</summary>
+    public TSaga Read(StoredItem item)
+    {
+        var pk = item.RequiredString(SagaItemAttributes.PartitionKey);
+        if (!Guid.TryParse(pk, out var correlationId))
+        {
+            throw item.Invalid($"attribute '{SagaItemAttributes.PartitionKey}' should be a correlation id (GUID) but is '{pk}'.");
+        }
+
+        var version = item.RequiredInt(SagaItemAttributes.Version);
+        if (version < 1)
+        {
+            throw item.Invalid($"attribute '{SagaItemAttributes.Version}' should be 1 or more but is {version}.");
+        }
+
+        var instance = mapper.FromItem(item);
+        instance.CorrelationId = correlationId;
+        instance.Version = version;
+        return instance;
+    }
+
+    /// <summary>
+    /// Creates the instance with <c>Version</c> 1. Fails with <see cref="ConcurrencyException"/> if it already exists
+    /// (two first events raced), unless the stored one has expired and is only waiting for DynamoDB to delete it.
+    /// </summary>
+    public async Task InsertAsync(TSaga instance, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var item = ItemOf(instance, version: 1, now);
+        await WriteConditionally(instance, "insert", new PutItemRequest
+        {
+            TableName = table.Name,
+            Item = item,
+            ConditionExpression = "attribute_not_exists(#pk) OR #expires <= :now",
+            ExpressionAttributeNames = new() { ["#pk"] = SagaItemAttributes.PartitionKey, ["#expires"] = SagaItemAttributes.ExpiresAt },
+            ExpressionAttributeValues = new() { [":now"] = DynamoAttributes.EpochSeconds(now) },
+        }, cancellationToken).ConfigureAwait(false);
+        instance.Version = 1;
+    }
+
+    /// <summary>Replaces the instance if its stored <c>Version</c> is still the one it was read with, and increments it.</summary>
+    public async Task UpdateAsync(TSaga instance, CancellationToken cancellationToken = default)
+    {
+        var expected = instance.Version;
+        var item = ItemOf(instance, expected + 1, time.GetUtcNow());
+        await WriteConditionally(instance, "update", new PutItemRequest
+        {
+            TableName = table.Name,
+            Item = item,
+            ConditionExpression = "#version = :expected",
+            ExpressionAttributeNames = new() { ["#version"] = SagaItemAttributes.Version },
+            ExpressionAttributeValues = new() { [":expected"] = DynamoAttributes.Number(expected) },
+        }, cancellationToken).ConfigureAwait(false);
+        instance.Version = expected + 1;
+    }
+
+    /// <summary>Deletes a finalized instance if nobody changed it since it was read.</summary>
+    public async Task DeleteAsync(TSaga instance, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await DynamoDbCalls.Run(table.Name, "DeleteItem", () => dynamo.DeleteItemAsync(new DeleteItemRequest
+            {
+                TableName = table.Name,
+                Key = KeyOf(instance.CorrelationId),
+                ConditionExpression = "#version = :expected",
+                ExpressionAttributeNames = new() { ["#version"] = SagaItemAttributes.Version },
+                ExpressionAttributeValues = new() { [":expected"] = DynamoAttributes.Number(instance.Version) },
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            PersistenceMetrics.SagaWrites.Add(1, SagaTag);
+        }
+        catch (ConditionalCheckFailedException ex)
+        {
+            throw Conflict(instance, "delete", ex);
+        }
+    }
+
+    private async Task WriteConditionally(TSaga instance, string operation, PutItemRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DynamoDbCalls.Run(table.Name, "PutItem", () => dynamo.PutItemAsync(request, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            PersistenceMetrics.SagaWrites.Add(1, SagaTag);
+        }
+        catch (ConditionalCheckFailedException ex)
+        {
+            throw Conflict(instance, operation, ex);
+        }
+    }
+
+    private ConcurrencyException Conflict(TSaga instance, string operation, Exception inner)
+    {
+        Interlocked.Increment(ref _versionConflicts);
+        PersistenceMetrics.SagaVersionConflicts.Add(1, SagaTag);
+        logger.LogDebug("Saga {SagaType} {CorrelationId}: {Operation} at version {Version} lost a race; the event will be retried",
+            typeof(TSaga).Name, instance.CorrelationId, operation, instance.Version);
+        return new ConcurrencyException(
+            $"Saga {typeof(TSaga).Name} {instance.CorrelationId} was changed by another event ({operation} expected version {instance.Version}).",
+            typeof(TSaga), instance.CorrelationId, inner);
+    }
+
+    private Dictionary<string, AttributeValue> ItemOf(TSaga instance, int version, DateTimeOffset now)
+    {
+        Debug.Assert(instance.CorrelationId != Guid.Empty, "MassTransit never persists an instance without a correlation id");
+        var item = mapper.ToAttributes(instance, now);
+        item[SagaItemAttributes.PartitionKey] = DynamoAttributes.String(instance.CorrelationId.ToString("D"));
+        item[SagaItemAttributes.Version] = DynamoAttributes.Number(version);
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> KeyOf(Guid correlationId) =>
+        new() { [SagaItemAttributes.PartitionKey] = DynamoAttributes.String(correlationId.ToString("D")) };
+}

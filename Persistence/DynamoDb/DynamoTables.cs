@@ -1,0 +1,63 @@
+namespace EventDriven.Persistence.DynamoDb;
+
+/// <summary>
+/// The DynamoDB tables, defined once. "Ensure tables" builds CreateTableRequests from these, and a test checks
+/// that the CloudFormation template declares the same names (prefix + suffix), key schemas, GSIs and TTL attribute.
+/// </summary>
+public static class DynamoTables
+{
+    public const string DefaultPrefix = "eventdriven-";
+
+    /// <summary>Epoch-seconds attribute DynamoDB's TTL deletes items by, on every table that expires items.</summary>
+    public const string TimeToLiveAttribute = "ExpiresAt";
+
+    /// <summary>Saga instances: one item per lookup, PK = correlation id.</summary>
+    public static readonly TableDefinition Lookups = new(
+        Suffix: "lookups",
+        PartitionKey: new("PK", AttributeKind.String),
+        SortKey: null,
+        TimeToLiveAttribute: TimeToLiveAttribute,
+        GlobalSecondaryIndexes:
+        [
+            // Operators list instances by state, newest first; the Scottish function reads Unsupported ones updated since its last run.
+            new GlobalSecondaryIndex("ByState", new("State", AttributeKind.String), new("UpdatedAt", AttributeKind.String)),
+        ]);
+
+    /// <summary>Results: PK = lookup key, SK = police data month.</summary>
+    public static readonly TableDefinition Results = new(
+        Suffix: "results",
+        PartitionKey: new("PK", AttributeKind.String),
+        SortKey: new("SK", AttributeKind.String),
+        TimeToLiveAttribute: TimeToLiveAttribute,
+        GlobalSecondaryIndexes: []);
+
+    /// <summary>Unsupported-postcode registry: PK = postcode (plus one watermark item).</summary>
+    public static readonly TableDefinition UnsupportedPostcodes = new(
+        Suffix: "unsupported-postcodes",
+        PartitionKey: new("PK", AttributeKind.String),
+        SortKey: null,
+        TimeToLiveAttribute: null,
+        GlobalSecondaryIndexes: []);
+
+    public static readonly IReadOnlyList<TableDefinition> All = [Lookups, Results, UnsupportedPostcodes];
+}
+
+public enum AttributeKind
+{
+    String,
+    Number,
+}
+
+public sealed record KeyAttribute(string Name, AttributeKind Kind);
+
+public sealed record GlobalSecondaryIndex(string Name, KeyAttribute PartitionKey, KeyAttribute? SortKey);
+
+public sealed record TableDefinition(
+    string Suffix,
+    KeyAttribute PartitionKey,
+    KeyAttribute? SortKey,
+    string? TimeToLiveAttribute,
+    IReadOnlyList<GlobalSecondaryIndex> GlobalSecondaryIndexes)
+{
+    public string NameWith(string prefix) => prefix + Suffix;
+}

@@ -1,0 +1,84 @@
+using EventDriven.Sagas;
+using MassTransit;
+using MassTransit.Saga;
+
+namespace EventDriven.Persistence.InMemory;
+
+/// <summary>
+/// Reads MassTransit's in-memory saga repository. MassTransit changes an in-memory instance in place while it applies
+/// an event, so a snapshot is taken under the instance's own lock: readers never see a half-applied transition
+/// (e.g. a new attempt counted but the state not yet moved).
+/// </summary>
+public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupState> sagas) : ILookupStateReader
+{
+    public async Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
+    {
+        SagaInstance<CrimeLookupState>? instance;
+        await sagas.MarkInUse(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            instance = sagas[correlationId];
+        }
+        finally
+        {
+            sagas.Release();
+        }
+
+        if (instance is null)
+        {
+            return null;
+        }
+
+        await instance.MarkInUse(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return instance.IsRemoved ? null : instance.Instance.ToSnapshot();
+        }
+        finally
+        {
+            instance.Release();
+        }
+    }
+
+    public async Task<LookupStatePage> ListByStateAsync(
+        string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        List<Guid> ids;
+        await sagas.MarkInUse(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ids = sagas.Where(new StateQuery(state)).Select(i => i.Instance.CorrelationId).ToList();
+        }
+        finally
+        {
+            sagas.Release();
+        }
+
+        var instances = new List<LookupSnapshot>();
+        foreach (var id in ids)
+        {
+            if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is { } instance &&
+                instance.Status == state &&
+                (updatedSince is null || instance.UpdatedAt >= updatedSince))
+            {
+                instances.Add(instance);
+            }
+        }
+
+        // Page token = the number of items already returned; stable enough for an in-process store.
+        var skip = int.TryParse(pageToken, out var s) && s > 0 ? s : 0;
+        var page = instances
+            .OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.LookupId)
+            .Skip(skip).Take(limit).ToList();
+        var next = skip + page.Count < instances.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new LookupStatePage(page, next);
+    }
+
+    private sealed class StateQuery(string state) : ISagaQuery<CrimeLookupState>
+    {
+        public System.Linq.Expressions.Expression<Func<CrimeLookupState, bool>> FilterExpression { get; } = x => x.CurrentState == state;
+
+        public Func<CrimeLookupState, bool> GetFilter() => x => x.CurrentState == state;
+    }
+}

@@ -1,0 +1,59 @@
+using EventDriven.Persistence.DynamoDb;
+using EventDriven.Persistence.InMemory;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+using EventDriven.Sagas;
+
+namespace EventDriven.Persistence;
+
+public static class PersistenceExtensions
+{
+    /// <summary>Binds <c>Persistence</c> options and registers the results store, state reader and registry of the chosen provider.</summary>
+    public static IServiceCollection AddLookupPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
+        services.AddOptions<PersistenceOptions>().Bind(configuration.GetSection(PersistenceOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+
+        switch (options.Provider)
+        {
+            case PersistenceProvider.InMemory:
+                services.TryAddSingleton<ILookupResultStore, InMemoryLookupResultStore>();
+                services.TryAddSingleton<IUnsupportedPostcodeRegistry, InMemoryUnsupportedPostcodeRegistry>();
+                services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
+                break;
+            case PersistenceProvider.DynamoDb:
+                services.AddDynamoDbLookupPersistence(options.DynamoDb);
+                break;
+            default:
+                throw new InvalidOperationException($"Persistence:Provider '{options.Provider}' is not known (InMemory or DynamoDb).");
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers the lookup saga with the repository of the configured provider.</summary>
+    public static IBusRegistrationConfigurator AddCrimeLookupSaga(this IBusRegistrationConfigurator bus, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
+        bus.AddMetrics();
+        bus.TryAddSingleton<LookupMetrics>();
+        var saga = bus.AddSagaStateMachine<CrimeLookupStateMachine, CrimeLookupState, CrimeLookupStateDefinition>();
+        switch (options.Provider)
+        {
+            case PersistenceProvider.InMemory:
+                saga.InMemoryRepository();
+                break;
+            case PersistenceProvider.DynamoDb:
+                saga.DynamoDbRepository(options.DynamoDb);
+                break;
+            default:
+                throw new NotSupportedException($"Persistence:Provider '{options.Provider}' has no saga repository yet.");
+        }
+
+        return bus;
+    }
+}

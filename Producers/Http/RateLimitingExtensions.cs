@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace EventDriven.Producers.Http;
+
+/// <summary>Configuration section <c>RateLimiting</c>: the per-client budget of the public endpoints.</summary>
+public sealed class PublicRateLimitOptions
+{
+    public const string SectionName = "RateLimiting";
+
+    /// <summary>Sustained requests per second per client address.</summary>
+    public int PermitsPerSecond { get; set; } = 10;
+
+    /// <summary>Requests a client may send at once.</summary>
+    public int Burst { get; set; } = 20;
+}
+
+public static class RateLimitingExtensions
+{
+    public const string PublicPolicy = "public";
+
+    /// <summary>
+    /// A token bucket per client address on the public endpoints, answering 429 problem+json with Retry-After.
+    /// Behind a load balancer set <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c> so the client address is the caller's.
+    /// </summary>
+    public static IServiceCollection AddPublicRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(PublicRateLimitOptions.SectionName).Get<PublicRateLimitOptions>() ?? new PublicRateLimitOptions();
+        if (options.PermitsPerSecond < 1 || options.Burst < 1)
+        {
+            throw new InvalidOperationException(
+                $"RateLimiting:PermitsPerSecond and RateLimiting:Burst must be at least 1 (were {options.PermitsPerSecond} and {options.Burst}).");
+        }
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(PublicPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.Burst,
+                    TokensPerPeriod = options.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"At most {options.PermitsPerSecond} requests per second (bursts of {options.Burst}) per client; retry after the Retry-After header.",
+                    },
+                });
+            };
+        });
+        return services;
+    }
+}

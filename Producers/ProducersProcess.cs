@@ -1,0 +1,109 @@
+using System.Text.Json.Serialization;
+using EventDriven.Functions;
+using EventDriven.Hosting;
+using EventDriven.Hosting.Bus;
+using EventDriven.Hosting.DeadLetters;
+using EventDriven.Persistence;
+using EventDriven.Producers.Admin;
+using EventDriven.Producers.Apis;
+using EventDriven.Producers.Http;
+using EventDriven.Producers.Lookups;
+using EventDriven.Sagas;
+using EventDriven.Simulator;
+using EventDriven.Workers;
+using EventDriven.Workers.Upstreams;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scalar.AspNetCore;
+
+namespace EventDriven.Producers;
+
+/// <summary>
+/// What a Producers process runs. With the in-memory bus (the default) it is the whole system in one process, the
+/// embedded mode: the API, the lookup workers and the local scheduler of the scheduled functions, and with
+/// <c>Upstreams__Simulate=true</c> the upstream simulator under the workers (the offline demo). With RabbitMQ it is the
+/// API alone: it publishes lookups, and the workers run in Consumers processes.
+/// </summary>
+public static class ProducersProcess
+{
+    public const string EmbeddedServiceName = "eventdriven";
+    public const string ApiServiceName = "eventdriven-producers";
+
+    public static WebApplicationBuilder AddProducersProcess(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        var role = RoleOf(configuration);
+
+        builder.AddServiceDefaults(role == BusRole.Embedded ? EmbeddedServiceName : ApiServiceName);
+        services.AddLookupPersistence(configuration);
+        services.AddDeadLetters(configuration);
+        if (role == BusRole.Embedded)
+        {
+            services.AddLookupWorkers(configuration, role, OfflineDemoUpstreams(services, configuration));
+            // The same EventBridge schedules as cloudformation/functions.yaml, run in-process.
+            services.AddLocalFunctionScheduler(configuration);
+            services.AddLookupBus(configuration, role, bus => bus.AddLookupReceivers(configuration));
+        }
+        else
+        {
+            services.AddLookupBus(configuration, role);
+        }
+
+        builder.AddLookupApi();
+        return builder;
+    }
+
+    /// <summary>The public and admin HTTP API.</summary>
+    public static WebApplicationBuilder AddLookupApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddLookupOptions(builder.Configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddScoped<LookupService>();
+        services.AddSingleton<LookupResultSerializer>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ServiceUnavailableExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+        services.AddOpenApi();
+        services.AddPublicRateLimiting(builder.Configuration);
+        services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.SectionName));
+        return builder;
+    }
+
+    public static WebApplication MapLookupApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        // Every error answer is problem+json, including routing's 404 and 405.
+        app.UseStatusCodePages();
+
+        app.UseRateLimiter();
+
+        app.MapPostcodeApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
+        app.MapCoordinatesApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
+        app.MapLookupsApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
+        app.MapAdminApi();
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+
+    /// <summary>Embedded when the bus is in memory (everything must then live in this process); otherwise the API alone.</summary>
+    public static BusRole RoleOf(IConfiguration configuration) =>
+        (configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory) == BusTransport.InMemory
+            ? BusRole.Embedded
+            : BusRole.Api;
+
+    /// <summary>The offline demo (<c>Upstreams__Simulate=true</c>): the simulator answers in place of postcodes.io and data.police.uk.</summary>
+    private static Func<IServiceProvider, HttpMessageHandler>? OfflineDemoUpstreams(IServiceCollection services, IConfiguration configuration)
+    {
+        if (!configuration.GetValue<bool>($"{UpstreamOptions.SectionName}:{nameof(UpstreamOptions.Simulate)}"))
+        {
+            return null;
+        }
+
+        services.AddUpstreamSimulator(configuration);
+        return SimulatorServiceCollectionExtensions.CreateMessageHandler;
+    }
+}

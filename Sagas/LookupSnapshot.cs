@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace EventDriven.Sagas;
+
+/// <summary>
+/// What a reader (the API, operators, the scheduled functions) sees of one lookup: an immutable copy of its saga
+/// instance at one moment, taken by the store. Readers never hold the live instance the state machine changes.
+/// </summary>
+/// <param name="LookupId">The saga's correlation id, derived from the lookup key.</param>
+/// <param name="Status">One of <see cref="Contracts.LookupStatus"/> (or MassTransit's <c>Initial</c> for an instance not yet started).</param>
+/// <param name="Reason">Why the lookup is NotFound or Failed (the saga's failure reason, in full: this is the operators' view).</param>
+/// <param name="Version">The optimistic-locking version the copy was read at.</param>
+public sealed record LookupSnapshot(
+    Guid LookupId,
+    string Status,
+    string LookupKey,
+    string? Postcode,
+    double? Latitude,
+    double? Longitude,
+    string? Country,
+    string? Month,
+    int? TotalCrimes,
+    string? DataSource,
+    string? Reason,
+    int Attempts,
+    long RequestCount,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset FirstRequestedAt,
+    DateTimeOffset LastRequestedAt,
+    DateTimeOffset? AttemptStartedAt,
+    DateTimeOffset? CompletedAt)
+{
+    /// <summary>True once a request has started the lookup (an instance MassTransit created but never saved has no key).</summary>
+    [JsonIgnore]
+    public bool IsStarted => !string.IsNullOrEmpty(LookupKey);
+
+    /// <summary>Whether this finished lookup still answers requests (see <see cref="LookupFreshness"/>).</summary>
+    public bool IsFresh(LookupOptions options, DateTimeOffset now) => LookupFreshness.IsFresh(Status, CompletedAt, options, now);
+}

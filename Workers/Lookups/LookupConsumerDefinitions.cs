@@ -1,0 +1,38 @@
+using EventDriven.Contracts;
+using MassTransit;
+
+namespace EventDriven.Workers.Lookups;
+
+/// <summary>
+/// Endpoint settings shared by the consumers that call an upstream. The HTTP pipeline already retries each call; the
+/// endpoint adds two spaced retries for what is left (e.g. a circuit that is open), then the message goes to
+/// <c>{queue}_error</c> for replay. No retry storms. The outbox holds replies until the consumer has finished.
+/// </summary>
+public abstract class UpstreamConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    protected UpstreamConsumerDefinition(string queue, int concurrentMessageLimit)
+    {
+        EndpointName = queue;
+        ConcurrentMessageLimit = concurrentMessageLimit;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}
+
+public sealed class GeocodePostcodeConsumerDefinition() : UpstreamConsumerDefinition<GeocodePostcodeConsumer>(QueueNames.GeocodePostcode, 16);
+
+/// <summary>The shared rate limiter paces the police calls; the concurrency limit bounds how many wait in its queue.</summary>
+public sealed class FetchCrimesConsumerDefinition() : UpstreamConsumerDefinition<FetchCrimesConsumer>(QueueNames.FetchCrimes, 16);
+
+public sealed class UnsupportedPostcodeRecorderDefinition : ConsumerDefinition<UnsupportedPostcodeRecorder>
+{
+    public UnsupportedPostcodeRecorderDefinition() => EndpointName = QueueNames.UnsupportedPostcodes;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<UnsupportedPostcodeRecorder> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
+}

@@ -1,0 +1,53 @@
+using EventDriven.Hosting.Bus;
+using EventDriven.Persistence;
+using EventDriven.Sagas;
+using EventDriven.Workers.Lookups;
+using EventDriven.Workers.Upstreams;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EventDriven.Workers;
+
+public static class WorkerExtensions
+{
+    /// <summary>
+    /// The services the lookup workers need besides the bus: upstream clients with their resilience pipelines, the
+    /// lookup options, and in a worker process on RabbitMQ the fleet's police budget split and the stuck-lookup sweep.
+    /// </summary>
+    /// <param name="upstreamHandler">
+    /// The upstream clients' primary handler; null for real HTTP. The embedded offline demo passes the simulator's.
+    /// </param>
+    public static IServiceCollection AddLookupWorkers(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        BusRole role,
+        Func<IServiceProvider, HttpMessageHandler>? upstreamHandler = null)
+    {
+        services.AddLookupOptions(configuration);
+        services.AddUpstreamClients(configuration, upstreamHandler);
+
+        var transport = configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
+        if (role == BusRole.Workers && transport == BusTransport.RabbitMq)
+        {
+            // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare.
+            services.AddHostedService<FleetBudgetMonitor>();
+            // Commands lost between the saga's save and its send (crash, broker restart) are re-sent.
+            services.TryAddSingleton(TimeProvider.System);
+            services.AddHostedService<StuckLookupSweeper>();
+        }
+
+        return services;
+    }
+
+    /// <summary>The receive endpoints of the lookup workers: the saga (on the configured store) and the three consumers.</summary>
+    public static IBusRegistrationConfigurator AddLookupReceivers(this IBusRegistrationConfigurator bus, IConfiguration configuration)
+    {
+        bus.AddCrimeLookupSaga(configuration);
+        bus.AddConsumer<GeocodePostcodeConsumer, GeocodePostcodeConsumerDefinition>();
+        bus.AddConsumer<FetchCrimesConsumer, FetchCrimesConsumerDefinition>();
+        bus.AddConsumer<UnsupportedPostcodeRecorder, UnsupportedPostcodeRecorderDefinition>();
+        return bus;
+    }
+}
