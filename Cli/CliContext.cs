@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace EventDriven.Cli;
 
 /// <summary>
-/// What every command needs: the console to write to, the configuration (environment variables, DESIGN §7 names) and
+/// What every command needs: the console to write to, the configuration (environment variables, the names of docs/architecture.md, "Configuration") and
 /// a hook for extra service registrations (tests put fakes there; the real CLI leaves it empty).
 /// </summary>
 public sealed record CliContext(IAnsiConsole Console, IConfiguration Configuration, Action<IServiceCollection>? ConfigureServices = null)

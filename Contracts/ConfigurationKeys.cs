@@ -1,7 +1,7 @@
 namespace EventDriven.Contracts;
 
 /// <summary>
-/// The configuration contract (DESIGN §7) in environment-variable form. The options classes bind these keys
+/// The configuration contract (docs/architecture.md, "Configuration") in environment-variable form. The options classes bind these keys
 /// (a test checks every key binds to an options property), and a test checks that every <c>Xxx__Yyy</c> variable in
 /// the CloudFormation templates is one of them.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace EventDriven.Persistence;
 
-/// <summary>Configuration section <c>Persistence</c> (DESIGN §7).</summary>
+/// <summary>Configuration section <c>Persistence</c> (docs/architecture.md, "Configuration").</summary>
 public sealed class PersistenceOptions
 {
     public const string SectionName = "Persistence";

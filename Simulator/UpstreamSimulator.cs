@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace EventDriven.Simulator;
 
 /// <summary>
-/// A simulator of postcodes.io and data.police.uk that speaks their exact shapes (DESIGN §6): coordinates as strings,
+/// A simulator of postcodes.io and data.police.uk that speaks their exact shapes (docs/architecture.md, "Upstreams"): coordinates as strings,
 /// <c>outcome_status</c> null or an object, 404 bodies, null longitude/latitude, 429 with <c>Retry-After</c> beyond the
 /// police API's rate limit, 503 for areas with more than 10,000 crimes. Transport-free: adapters serve it as an
 /// <see cref="HttpMessageHandler"/> or on a port. Every answer carries <see cref="SimulatedHeader"/>.

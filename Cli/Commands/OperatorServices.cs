@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EventDriven.Cli.Commands;
 
-/// <summary>The stores and the broker as the services see them, built from the same configuration keys (DESIGN §7).</summary>
+/// <summary>The stores and the broker as the services see them, built from the same configuration keys (docs/architecture.md, "Configuration").</summary>
 internal static class OperatorServices
 {
     public static ServiceProvider ForLookups(CliContext context)

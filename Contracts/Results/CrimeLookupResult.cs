@@ -1,6 +1,6 @@
 namespace EventDriven.Contracts.Results;
 
-/// <summary>A completed lookup as stored in the results store and served by the API (DESIGN §8).</summary>
+/// <summary>A completed lookup as stored in the results store and served by the API (docs/architecture.md, "HTTP contract").</summary>
 public sealed record CrimeLookupResult
 {
     public required Guid LookupId { get; init; }

@@ -6,7 +6,7 @@ namespace EventDriven.Functions.Hosting;
 
 /// <summary>
 /// The services a handler's parameterless constructor uses when the Lambda managed runtime creates it: configuration
-/// from environment variables (DESIGN §7 names, e.g. <c>Persistence__Provider</c>). Each function keeps one provider
+/// from environment variables (the names of docs/architecture.md, "Configuration", e.g. <c>Persistence__Provider</c>). Each function keeps one provider
 /// per container (a static <see cref="Lazy{T}"/>), so warm invocations reuse clients and connections.
 /// </summary>
 internal static class LambdaServices

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace EventDriven.Hosting.Bus;
 
-/// <summary>Configuration section <c>Bus</c> (DESIGN §7).</summary>
+/// <summary>Configuration section <c>Bus</c> (docs/architecture.md, "Configuration").</summary>
 public sealed class BusOptions
 {
     public const string SectionName = "Bus";

@@ -1,7 +1,7 @@
 namespace EventDriven.Hosting.DeadLetters;
 
 /// <summary>
-/// Dead letters (DESIGN §10): messages MassTransit moved to <c>{queue}_error</c> after its retries. Operators list them
+/// Dead letters (docs/architecture.md, "Dead letters"): messages MassTransit moved to <c>{queue}_error</c> after its retries. Operators list them
 /// and replay them to their original queue. Used by the admin API and the operator CLI.
 /// </summary>
 public interface IDeadLetterService

@@ -5,7 +5,7 @@ using Amazon.Runtime.CredentialManagement;
 
 namespace EventDriven.Persistence.DynamoDb;
 
-/// <summary>Builds the DynamoDB client from <see cref="DynamoDbOptions"/> (DESIGN §7).</summary>
+/// <summary>Builds the DynamoDB client from <see cref="DynamoDbOptions"/> (docs/architecture.md, "Configuration").</summary>
 public static class DynamoDbClientFactory
 {
     public const string DefaultRegion = "eu-west-2";

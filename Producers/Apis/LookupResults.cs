@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventDriven.Producers.Apis;
 
-/// <summary>Maps a <see cref="LookupAnswer"/> to the HTTP contract of DESIGN §8; shared by the Postcode and Coordinates APIs.</summary>
+/// <summary>Maps a <see cref="LookupAnswer"/> to the HTTP contract (docs/architecture.md); shared by the Postcode and Coordinates APIs.</summary>
 internal static class LookupResults
 {
     public static Results<SerializedLookupResult, Accepted<LookupAcceptedResponse>, ProblemHttpResult> ToHttp(LookupAnswer answer, HttpContext http)

@@ -3,7 +3,7 @@ using EventDriven.Sagas;
 
 namespace EventDriven.Producers.Lookups;
 
-/// <summary>200 body of a completed lookup (DESIGN §8).</summary>
+/// <summary>200 body of a completed lookup (docs/architecture.md, "HTTP contract").</summary>
 public sealed record LookupResultResponse(
     Guid LookupId,
     string Status,

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace EventDriven.Workers.Upstreams;
 
-/// <summary>Configuration section <c>Upstreams</c> (DESIGN §7).</summary>
+/// <summary>Configuration section <c>Upstreams</c> (docs/architecture.md, "Configuration").</summary>
 public sealed class UpstreamOptions
 {
     public const string SectionName = "Upstreams";

@@ -44,7 +44,7 @@ public sealed class DistributedSystem : IAsyncDisposable
         return new DistributedSystem(rabbit, dynamo.ServiceUrl, process);
     }
 
-    /// <summary>DESIGN §7 environment shared by Producers and Consumers, plus <paramref name="extra"/>.</summary>
+    /// <summary>The environment (docs/architecture.md, "Configuration") shared by Producers and Consumers, plus <paramref name="extra"/>.</summary>
     public Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? extra = null)
     {
         var environment = new Dictionary<string, string>(Rabbit.BusEnvironment)

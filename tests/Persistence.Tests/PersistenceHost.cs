@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace EventDriven.Persistence.Tests;
 
-/// <summary>The persistence registration exactly as a host gets it from configuration (DESIGN §7), with its hosted services started.</summary>
+/// <summary>The persistence registration exactly as a host gets it from configuration (docs/architecture.md, "Configuration"), with its hosted services started.</summary>
 internal sealed class PersistenceHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;

@@ -7,7 +7,7 @@ namespace EventDriven.TestSupport;
 
 /// <summary>
 /// One of our programs (Producers, Consumers, Simulator) as a real OS process: its build output started with
-/// <c>dotnet EventDriven.X.dll --urls http://127.0.0.1:PORT</c> and the environment variables of DESIGN §7.
+/// <c>dotnet EventDriven.X.dll --urls http://127.0.0.1:PORT</c> and the environment variables of docs/architecture.md, "Configuration".
 /// Killed in <see cref="DisposeAsync"/> whatever happened. Used by the distributed specs and bench/DistributedBench.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable

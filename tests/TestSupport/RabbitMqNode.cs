@@ -39,7 +39,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
     public string NodeName { get; }
     public string Host => "127.0.0.1";
 
-    /// <summary>The environment a process needs to use this node as its bus (DESIGN §7 keys).</summary>
+    /// <summary>The environment a process needs to use this node as its bus (the keys of docs/architecture.md, "Configuration").</summary>
     public IReadOnlyDictionary<string, string> BusEnvironment => new Dictionary<string, string>
     {
         ["Bus__Transport"] = "RabbitMq",
