@@ -22,6 +22,6 @@ public static class ExitCodes
     /// <summary>The command ran and reported failures (e.g. a volume could not be snapshotted).</summary>
     public const int Failed = 1;
 
-    /// <summary>The command could not run: bad configuration, unreachable service, missing credentials.</summary>
+    /// <summary>The command could not run: a command line that does not parse, bad configuration, unreachable service, missing credentials.</summary>
     public const int CannotRun = 2;
 }

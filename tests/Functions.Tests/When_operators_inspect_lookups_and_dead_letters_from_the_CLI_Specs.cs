@@ -18,6 +18,8 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
     private readonly TestConsole _console = new();
     private readonly StoredLookups _lookups = new();
     private readonly RecordingDeadLetters _deadLetters = new();
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
 
     public When_operators_inspect_lookups_and_dead_letters_from_the_CLI_Specs() => _console.Profile.Width = 220;
 
@@ -29,9 +31,11 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
             s.AddSingleton<ILookupStateReader>(_lookups);
             s.AddSingleton<IDeadLetterService>(_deadLetters);
         });
-        var output = new StringWriter();
-        var exitCode = await CliApplication.Create(context).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
-        _console.WriteLine(output.ToString());
+        // The entry point Program.cs runs, so that exit codes are the ones `eventdriven` returns; System.CommandLine's own
+        // output (help, parse errors) is kept apart by stream and also copied to the console the assertions read.
+        var exitCode = await CliApplication.RunAsync(context, args, new InvocationConfiguration { Output = _stdout, Error = _stderr });
+        _console.WriteLine(_stdout.ToString());
+        _console.WriteLine(_stderr.ToString());
         return exitCode;
     }
 
@@ -87,6 +91,35 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
 
         Assert.Equal(ExitCodes.CannotRun, exitCode);
         Assert.DoesNotContain("   at ", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Unrecognized command or argument 'bogus'", "lookups", "bogus")]
+    [InlineData("Unrecognized command or argument 'bogus'", "bogus")]
+    [InlineData("Unrecognized command or argument '--bogus'", "lookups", "list", "--state", "Failed", "--bogus")]
+    [InlineData("Option '--state' is required.", "lookups", "list")]
+    [InlineData("Cannot parse argument 'many' for option '--limit'", "lookups", "list", "--state", "Failed", "--limit", "many")]
+    public async Task Should_exit_2_with_the_parser_s_error_on_stderr_when_the_command_line_does_not_parse(string error, params string[] args)
+    {
+        var exitCode = await Run(args);
+
+        // 1 means "ran and found a problem" (e.g. an unknown lookup); a command line that does not parse never ran.
+        Assert.Equal(ExitCodes.CannotRun, exitCode);
+        Assert.Contains(error, _stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(error, _stdout.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("lookup(s) in state", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("lookups", "list", "--help")]
+    public async Task Should_exit_0_for_help_even_without_the_required_options(params string[] args)
+    {
+        var exitCode = await Run(args);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("Usage:", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Empty(_stderr.ToString());
     }
 
     [Fact]
