@@ -136,7 +136,7 @@ public sealed class CronScheduleExpression : ScheduleExpression
                 return true;
         }
 
-        if (field.EndsWith('W'))
+        if (field.EndsWith('W') && !field.Contains(',', StringComparison.Ordinal))
         {
             // nW: the weekday nearest day n; one day only, no lists or ranges.
             if (!TryParseValue(field[..^1], DayOfMonth, out var day, out error))
@@ -199,7 +199,7 @@ public sealed class CronScheduleExpression : ScheduleExpression
             return true;
         }
 
-        if (field.Length > 1 && field.EndsWith('L'))
+        if (field.Length > 1 && field.EndsWith('L') && !field.Contains(',', StringComparison.Ordinal))
         {
             // nL: the last day n of the month, e.g. 6L = last Friday.
             if (!TryParseValue(field[..^1], DayOfWeek, out var day, out error))
@@ -209,6 +209,13 @@ public sealed class CronScheduleExpression : ScheduleExpression
 
             translated = $"{day - 1}L";
             return true;
+        }
+
+        if (field.Contains('L', StringComparison.Ordinal))
+        {
+            // No day name has an L, so this is L or nL inside a list or range.
+            error = $"'{field}' in day-of-week: L stands alone (L, or nL like 6L for the last Friday), not in a list.";
+            return false;
         }
 
         if (field.Contains('/', StringComparison.Ordinal))
