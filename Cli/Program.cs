@@ -1,3 +1,3 @@
 using EventDriven.Cli;
 
-return await CliApplication.Create(CliContext.FromProcess()).Parse(args).InvokeAsync();
+return await CliApplication.RunAsync(CliContext.FromProcess(), args);

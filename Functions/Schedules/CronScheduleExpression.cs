@@ -6,7 +6,7 @@ namespace EventDriven.Functions.Schedules;
 /// <summary>
 /// EventBridge's 6-field cron: <c>cron(minutes hours day-of-month month day-of-week year)</c>, UTC.
 /// Fields are validated here by EventBridge's rules (exactly one of day-of-month / day-of-week is <c>?</c>;
-/// <c>L</c> and <c>W</c> only in day-of-month, <c>L</c> and <c>#</c> only in day-of-week; day-of-week 1-7 = SUN-SAT;
+/// <c>*</c> and <c>*/n</c> stand alone, not in a list; <c>L</c> and <c>W</c> only in day-of-month, <c>L</c> and <c>#</c> only in day-of-week; day-of-week 1-7 = SUN-SAT;
 /// year 1970-2199), then the first five are handed to Cronos, which knows L, W and # but not the year field:
 /// the year is filtered here.
 /// </summary>
@@ -136,7 +136,7 @@ public sealed class CronScheduleExpression : ScheduleExpression
                 return true;
         }
 
-        if (field.EndsWith('W'))
+        if (field.EndsWith('W') && !field.Contains(',', StringComparison.Ordinal))
         {
             // nW: the weekday nearest day n; one day only, no lists or ranges.
             if (!TryParseValue(field[..^1], DayOfMonth, out var day, out error))
@@ -199,7 +199,7 @@ public sealed class CronScheduleExpression : ScheduleExpression
             return true;
         }
 
-        if (field.Length > 1 && field.EndsWith('L'))
+        if (field.Length > 1 && field.EndsWith('L') && !field.Contains(',', StringComparison.Ordinal))
         {
             // nL: the last day n of the month, e.g. 6L = last Friday.
             if (!TryParseValue(field[..^1], DayOfWeek, out var day, out error))
@@ -209,6 +209,13 @@ public sealed class CronScheduleExpression : ScheduleExpression
 
             translated = $"{day - 1}L";
             return true;
+        }
+
+        if (field.Contains('L', StringComparison.Ordinal))
+        {
+            // No day name has an L, so this is L or nL inside a list or range.
+            error = $"'{field}' in day-of-week: L stands alone (L, or nL like 6L for the last Friday), not in a list.";
+            return false;
         }
 
         if (field.Contains('/', StringComparison.Ordinal))
@@ -241,36 +248,63 @@ public sealed class CronScheduleExpression : ScheduleExpression
     private static bool TryTranslateList(string field, FieldSpec spec, out string translated, out string error, int offset = 0)
     {
         translated = string.Empty;
-        var items = new List<string>();
-        foreach (var item in field.Split(','))
+        if (!TryParseList(field, spec, out var items, out error))
         {
-            if (!TryParseItem(item, spec, out var parsed, out error))
-            {
-                return false;
-            }
-
-            items.Add(parsed.ToCronos(offset));
+            return false;
         }
 
-        translated = string.Join(',', items);
-        error = string.Empty;
+        // Cronos reads a list of n, a-b, n/s and a-b/s items (its ParseList), which is every item TryParseList lets into a list.
+        translated = string.Join(',', items.Select(item => item.ToCronos(offset)));
         return true;
     }
 
     private static bool TryExpandList(string field, FieldSpec spec, out List<int> values, out string error)
     {
         values = [];
-        foreach (var item in field.Split(','))
+        if (!TryParseList(field, spec, out var items, out error))
         {
-            if (!TryParseItem(item, spec, out var parsed, out error))
+            return false;
+        }
+
+        foreach (var item in items)
+        {
+            for (var value = item.From; value <= item.To; value += item.Step)
+            {
+                values.Add(value);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The comma-separated items of a field. EventBridge's syntax: ',' includes additional values, '*' includes all values
+    /// in the field. We read that as: '*' is the whole field, so it (and '*/s', an increment over the whole field) stands
+    /// alone; '*,1' would only repeat values and '*/5,0' is written '0/5,...'. Such a list is refused here, naming the field
+    /// and the item, instead of reaching Cronos, whose parser takes '*' only as a whole field and fails without a reason.
+    /// Lists of values, ranges and value-based increments ('0/15,7', '1-5,10', '10-20/5,0') stay accepted.
+    /// </summary>
+    private static bool TryParseList(string field, FieldSpec spec, out List<FieldItem> items, out string error)
+    {
+        items = [];
+        var texts = field.Split(',');
+        foreach (var text in texts)
+        {
+            if (!TryParseItem(text, spec, out var parsed, out error))
             {
                 return false;
             }
 
-            for (var value = parsed.From; value <= parsed.To; value += parsed.Step)
+            if (parsed.IsWholeField && texts.Length > 1)
             {
-                values.Add(value);
+                var instead = parsed.HasStep
+                    ? $"use '{spec.Min}/{parsed.Step},...' or '{text}' alone"
+                    : $"use '{text}' alone";
+                error = $"{spec.Name}: '{text}' covers the whole field and cannot be combined with other values in a list ('{field}'); {instead}.";
+                return false;
             }
+
+            items.Add(parsed);
         }
 
         error = string.Empty;

@@ -24,17 +24,21 @@ public class When_invoking_functions_from_the_CLI_Specs
         _ec2 = new FakeEc2(_time);
     }
 
-    private async Task<int> Run(Dictionary<string, string?> settings, Action<IServiceCollection>? services, params string[] args)
+    private Task<int> Run(Dictionary<string, string?> settings, Action<IServiceCollection>? services, params string[] args) =>
+        Run(_console, settings, services, args);
+
+    private async Task<int> Run(IAnsiConsole console, Dictionary<string, string?> settings, Action<IServiceCollection>? services, params string[] args)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var context = new CliContext(_console, configuration, s =>
+        var context = new CliContext(console, configuration, s =>
         {
             s.AddSingleton<TimeProvider>(_time);
             services?.Invoke(s);
         });
         var output = new StringWriter();
-        var exitCode = await CliApplication.Create(context).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
-        _console.WriteLine(output.ToString());
+        // The entry point Program.cs runs, so that exit codes are the ones `eventdriven` returns.
+        var exitCode = await CliApplication.RunAsync(context, args, new InvocationConfiguration { Output = output, Error = output });
+        console.WriteLine(output.ToString());
         return exitCode;
     }
 
@@ -153,7 +157,43 @@ public class When_invoking_functions_from_the_CLI_Specs
     {
         var exitCode = await Run([], null, "functions", "invoke", "backup");
 
-        Assert.NotEqual(ExitCodes.Success, exitCode);
+        // A command line that does not parse could not run: 2, not the 1 of a run that found a problem.
+        Assert.Equal(ExitCodes.CannotRun, exitCode);
         Assert.Contains("backup", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_keep_every_cell_on_one_line_when_the_output_is_not_a_terminal()
+    {
+        // Piped or redirected: Spectre cannot ask for a width and assumes 80, where this table used to wrap
+        // "ScottishPostcodeSchedule" into "ScottishPostcod" / "eSchedule".
+        var output = new FakeConsoleOutput(isTerminal: false, width: 80);
+
+        var exitCode = await Run(CliContext.CreateConsole(output), [], null, "functions", "schedule", "--count", "1");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        var rows = output.Text.Split('\n');
+        Assert.Contains(rows, row => row.Contains("│ rule ", StringComparison.Ordinal) && row.Contains("│ next runs (UTC) ", StringComparison.Ordinal));
+        Assert.Contains(rows, row => row.Contains("│ SnapshotSchedule ", StringComparison.Ordinal) && row.Contains("│ cron(0 3 * * ? *) ", StringComparison.Ordinal)
+            && row.Contains("│ SnapshotFunction ", StringComparison.Ordinal));
+        Assert.Contains(rows, row => row.Contains("│ ScottishPostcodeSchedule ", StringComparison.Ordinal)
+            && row.Contains("│ ScottishPostcodeFunction ", StringComparison.Ordinal));
+        Assert.True(rows.Where(r => r.StartsWith('│')).Max(r => r.TrimEnd().Length) > 80, "the table is wider than the 80 columns it would have been squeezed into");
+    }
+
+    [Fact]
+    public async Task Should_still_fit_the_table_to_a_terminal()
+    {
+        // On a terminal the window's width is real: Spectre's wrapping is what keeps the table readable there.
+        var output = new FakeConsoleOutput(isTerminal: true, width: 80);
+
+        var exitCode = await Run(CliContext.CreateConsole(output), [], null, "functions", "schedule", "--count", "1");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        // Only the table's lines: the closing "from <path>" line may carry colour codes, which take no columns.
+        var tableRows = output.Text.Split('\n').Where(row => row.Length > 0 && "┌│├└".Contains(row[0], StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(tableRows);
+        Assert.All(tableRows, row => Assert.True(row.TrimEnd().Length <= 80, row));
+        Assert.DoesNotContain("ScottishPostcodeSchedule", output.Text, StringComparison.Ordinal);
     }
 }

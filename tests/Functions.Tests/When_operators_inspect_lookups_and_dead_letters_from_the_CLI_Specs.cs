@@ -18,20 +18,26 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
     private readonly TestConsole _console = new();
     private readonly StoredLookups _lookups = new();
     private readonly RecordingDeadLetters _deadLetters = new();
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
 
     public When_operators_inspect_lookups_and_dead_letters_from_the_CLI_Specs() => _console.Profile.Width = 220;
 
-    private async Task<int> Run(params string[] args)
+    private Task<int> Run(params string[] args) => RunOn(_console, args);
+
+    private async Task<int> RunOn(IAnsiConsole console, params string[] args)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build();
-        var context = new CliContext(_console, configuration, s =>
+        var context = new CliContext(console, configuration, s =>
         {
             s.AddSingleton<ILookupStateReader>(_lookups);
             s.AddSingleton<IDeadLetterService>(_deadLetters);
         });
-        var output = new StringWriter();
-        var exitCode = await CliApplication.Create(context).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
-        _console.WriteLine(output.ToString());
+        // The entry point Program.cs runs, so that exit codes are the ones `eventdriven` returns; System.CommandLine's own
+        // output (help, parse errors) is kept apart by stream and also copied to the console the assertions read.
+        var exitCode = await CliApplication.RunAsync(context, args, new InvocationConfiguration { Output = _stdout, Error = _stderr });
+        console.WriteLine(_stdout.ToString());
+        console.WriteLine(_stderr.ToString());
         return exitCode;
     }
 
@@ -87,6 +93,65 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
 
         Assert.Equal(ExitCodes.CannotRun, exitCode);
         Assert.DoesNotContain("   at ", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Unrecognized command or argument 'bogus'", "lookups", "bogus")]
+    [InlineData("Unrecognized command or argument 'bogus'", "bogus")]
+    [InlineData("Unrecognized command or argument '--bogus'", "lookups", "list", "--state", "Failed", "--bogus")]
+    [InlineData("Option '--state' is required.", "lookups", "list")]
+    [InlineData("Cannot parse argument 'many' for option '--limit'", "lookups", "list", "--state", "Failed", "--limit", "many")]
+    public async Task Should_exit_2_with_the_parser_s_error_on_stderr_when_the_command_line_does_not_parse(string error, params string[] args)
+    {
+        var exitCode = await Run(args);
+
+        // 1 means "ran and found a problem" (e.g. an unknown lookup); a command line that does not parse never ran.
+        Assert.Equal(ExitCodes.CannotRun, exitCode);
+        Assert.Contains(error, _stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(error, _stdout.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("lookup(s) in state", _console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("lookups", "list", "--help")]
+    public async Task Should_exit_0_for_help_even_without_the_required_options(params string[] args)
+    {
+        var exitCode = await Run(args);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("Usage:", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Empty(_stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Should_keep_long_values_on_one_line_when_the_output_is_not_a_terminal()
+    {
+        const string reason = "Police API answered 503 Service Unavailable for every one of the 5 attempts over 10 minutes (last: upstream connect error or disconnect/reset before headers)";
+        var state = _lookups.Add(LookupKey.For(Postcode.Parse("SW1A 1AA")), LookupStatus.Failed, s => s.FailureReason = reason);
+        var output = new FakeConsoleOutput(isTerminal: false, width: 80);
+
+        var exitCode = await RunOn(CliContext.CreateConsole(output), "lookups", "list", "--state", "Failed");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        // The row a script greps for: id, key and the whole reason on one line, as the store holds them.
+        Assert.Contains(output.Text.Split('\n'), row => row.Contains($"│ {state.CorrelationId} │ postcode:SW1A 1AA │", StringComparison.Ordinal)
+            && row.Contains($"│ {reason} │", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_print_json_that_still_parses_when_the_output_is_not_a_terminal()
+    {
+        // Spectre wrapped long JSON lines at 80 columns, putting line breaks inside string values.
+        var reason = string.Join(' ', Enumerable.Repeat("the police API timed out", 8));
+        var state = _lookups.Add(LookupKey.For(Postcode.Parse("M1 1AE")), LookupStatus.Failed, s => s.FailureReason = reason);
+        var output = new FakeConsoleOutput(isTerminal: false, width: 80);
+
+        var exitCode = await RunOn(CliContext.CreateConsole(output), "lookups", "show", state.CorrelationId.ToString(), "--json");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        using var json = JsonDocument.Parse(output.Text.Trim());
+        Assert.Equal(reason, json.RootElement.GetProperty("failureReason").GetString());
     }
 
     [Fact]

@@ -25,6 +25,15 @@ public class When_parsing_schedule_expressions_Specs
     [InlineData("cron(0 0 1 JAN,JUL ? 2027-2030)")]
     [InlineData("cron(1/10 * * * ? 2026/2)")]
     [InlineData("cron(0 12 ? * sun,sat *)")]
+    // lists of values, ranges and value-based increments (an increment inside a list is EventBridge syntax; Cronos reads it)
+    [InlineData("cron(0/15,7 * * * ? *)")]
+    [InlineData("cron(7,0/15 * * * ? *)")]
+    [InlineData("cron(0 1-5,10 * * ? *)")]
+    [InlineData("cron(10-20/5,0 * * * ? *)")]
+    [InlineData("cron(0 0 1/10,31 * ? *)")]
+    [InlineData("cron(0 0 1 JAN/3,DEC ? *)")]
+    [InlineData("cron(0 0 ? * MON,WED-FRI *)")]
+    [InlineData("cron(0 0 1 1 ? 2027,2030/5)")]
     // AWS's rate examples: singular for 1, plural otherwise
     [InlineData("rate(1 minute)")]
     [InlineData("rate(5 minutes)")]
@@ -58,6 +67,11 @@ public class When_parsing_schedule_expressions_Specs
     [InlineData("cron(0 0 ? * 2W *)", "day-of-week")]
     [InlineData("cron(0 0 1 ? ? *)", "not a month value")]
     [InlineData("cron(0 0 1,L * ? *)", "L and W stand alone")]
+    [InlineData("cron(0 0 1,15W * ? *)", "L and W stand alone")]
+    [InlineData("cron(0 0 15W,1 * ? *)", "L and W stand alone")]
+    [InlineData("cron(0 0 ? * 1,6L *)", "L stands alone")]
+    [InlineData("cron(0 0 ? * 6L,1 *)", "L stands alone")]
+    [InlineData("cron(0 0 ? * L,1 *)", "L stands alone")]
     [InlineData("cron(0 0 ? * MON/2 *)", "not '/'")]
     [InlineData("cron(0 0 ? FOO * *)", "not a month value")]
     [InlineData("cron(0 0 ? * FUNDAY *)", "not a day-of-week value")]
@@ -90,6 +104,76 @@ public class When_parsing_schedule_expressions_Specs
     }
 
     [Theory]
+    [InlineData("cron(*/5,0 * * * ? *)", "minutes: '*/5' covers the whole field and cannot be combined with other values in a list ('*/5,0'); use '0/5,...' or '*/5' alone.")]
+    [InlineData("cron(0,*/5 * * * ? *)", "minutes: '*/5' covers the whole field and cannot be combined with other values in a list ('0,*/5'); use '0/5,...' or '*/5' alone.")]
+    [InlineData("cron(0 *,1 * * ? *)", "hours: '*' covers the whole field and cannot be combined with other values in a list ('*,1'); use '*' alone.")]
+    [InlineData("cron(0,* 0 * * ? *)", "minutes: '*' covers the whole field and cannot be combined with other values in a list ('0,*'); use '*' alone.")]
+    [InlineData("cron(*,* 0 * * ? *)", "minutes: '*' covers the whole field and cannot be combined with other values in a list ('*,*'); use '*' alone.")]
+    [InlineData("cron(0 0 */10,31 * ? *)", "day-of-month: '*/10' covers the whole field and cannot be combined with other values in a list ('*/10,31'); use '1/10,...' or '*/10' alone.")]
+    [InlineData("cron(0 0 1 JAN,*/3 ? *)", "month: '*/3' covers the whole field and cannot be combined with other values in a list ('JAN,*/3'); use '1/3,...' or '*/3' alone.")]
+    [InlineData("cron(0 0 ? * MON,* *)", "day-of-week: '*' covers the whole field and cannot be combined with other values in a list ('MON,*'); use '*' alone.")]
+    [InlineData("cron(0 0 1 1 ? 2027,*)", "year: '*' covers the whole field and cannot be combined with other values in a list ('2027,*'); use '*' alone.")]
+    [InlineData("cron(0 0 1 1 ? */2,2027)", "year: '*/2' covers the whole field and cannot be combined with other values in a list ('*/2,2027'); use '1970/2,...' or '*/2' alone.")]
+    public void Should_refuse_a_star_in_a_list_naming_the_field_and_the_item(string expression, string reason)
+    {
+        // '*' includes all values of the field (EventBridge's syntax table), so it stands alone. Before this check these
+        // lists passed every item check and then failed in Cronos with "not a schedule EventBridge can run".
+        var error = Assert.Throws<InvalidScheduleExpressionException>(() => ScheduleExpression.Parse(expression));
+        Assert.Equal(reason, error.Reason);
+    }
+
+    /// <summary>
+    /// Every list of two or three item shapes in every field. The item checks run first and Cronos last, so any shape they
+    /// let through that Cronos cannot read would end in Cronos's reasonless "not a schedule EventBridge can run".
+    /// </summary>
+    public static TheoryData<string, bool> ListShapes()
+    {
+        (string Name, string[] Shapes, Func<string, string> Expression)[] fields =
+        [
+            ("minutes", ["*", "*/5", "7", "1-5", "0/15", "10-20/5", "59"], f => $"cron({f} 0 * * ? *)"),
+            ("hours", ["*", "*/6", "23", "1-5", "0/12", "8-17/3"], f => $"cron(0 {f} * * ? *)"),
+            ("day-of-month", ["*", "*/10", "31", "1-5", "1/10", "10-20/5"], f => $"cron(0 0 {f} * ? *)"),
+            ("month", ["*", "*/3", "12", "JAN-MAR", "1/4", "FEB-DEC/2"], f => $"cron(0 0 1 {f} ? *)"),
+            ("day-of-week", ["*", "7", "MON-FRI", "SUN", "2-3"], f => $"cron(0 0 ? * {f} *)"),
+            ("year", ["*", "*/2", "2030", "2027-2029", "2026/4", "2030-2040/5"], f => $"cron(0 0 1 1 ? {f})"),
+        ];
+        var data = new TheoryData<string, bool>();
+        foreach (var (_, shapes, expression) in fields)
+        {
+            foreach (var a in shapes)
+            {
+                foreach (var b in shapes)
+                {
+                    var hasStar = a.StartsWith('*') || b.StartsWith('*');
+                    data.Add(expression($"{a},{b}"), !hasStar);
+                    data.Add(expression($"{a},{b},{shapes[^1]}"), !hasStar);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ListShapes))]
+    public void Should_accept_a_list_or_say_which_item_is_wrong_never_the_generic_error(string expression, bool accepted)
+    {
+        var parsed = ScheduleExpression.TryParse(expression, out var schedule, out var error);
+
+        Assert.DoesNotContain("not a schedule EventBridge can run", error, StringComparison.Ordinal);
+        Assert.Equal(accepted, parsed);
+        if (parsed)
+        {
+            // Cronos read it as a schedule that has a next run (every shape above has one).
+            Assert.NotNull(schedule.GetNextOccurrence(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero)));
+        }
+        else
+        {
+            Assert.Contains("covers the whole field and cannot be combined with other values in a list", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     // every night at 03:00 UTC (the snapshot rule)
     [InlineData("cron(0 3 * * ? *)", "2026-11-23T02:59:00Z", "2026-11-23T03:00:00Z")]
     [InlineData("cron(0 3 * * ? *)", "2026-11-23T03:00:00Z", "2026-11-24T03:00:00Z")]
@@ -117,6 +201,12 @@ public class When_parsing_schedule_expressions_Specs
     [InlineData("cron(0 0 1 1 ? 2030)", "2026-11-23T00:00:00Z", "2030-01-01T00:00:00Z")]
     [InlineData("cron(0 0 1 JAN,JUL ? 2027-2030)", "2027-01-01T00:00:00Z", "2027-07-01T00:00:00Z")]
     [InlineData("cron(0 0 29 2 ? 2026/2)", "2026-01-01T00:00:00Z", "2028-02-29T00:00:00Z")]
+    // lists: an increment with a value, a range with a value
+    [InlineData("cron(0/15,7 * * * ? *)", "2026-11-23T10:00:00Z", "2026-11-23T10:07:00Z")]
+    [InlineData("cron(0/15,7 * * * ? *)", "2026-11-23T10:07:00Z", "2026-11-23T10:15:00Z")]
+    [InlineData("cron(0 1-5,10 * * ? *)", "2026-11-23T05:00:00Z", "2026-11-23T10:00:00Z")]
+    [InlineData("cron(0 1-5,10 * * ? *)", "2026-11-23T10:00:00Z", "2026-11-24T01:00:00Z")]
+    [InlineData("cron(0 0 ? * MON,WED-FRI *)", "2026-11-23T00:00:00Z", "2026-11-25T00:00:00Z")]
     public void Should_compute_the_next_occurrence_in_UTC(string expression, string after, string expected)
     {
         var schedule = ScheduleExpression.Parse(expression);
