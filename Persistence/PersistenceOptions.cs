@@ -21,7 +21,10 @@ public sealed class DynamoDbOptions
     /// <summary>Endpoint override, e.g. <c>http://127.0.0.1:8000</c> for DynamoDB Local; unset means AWS's regional endpoint.</summary>
     public string? ServiceUrl { get; set; }
 
-    public string TablePrefix { get; set; } = DynamoDb.DynamoTables.DefaultPrefix;
+    /// <summary>The prefix of the tables when none is configured.</summary>
+    public const string DefaultTablePrefix = "eventdriven-";
+
+    public string TablePrefix { get; set; } = DefaultTablePrefix;
 
     /// <summary>Create missing tables at start-up. Unset: true when <see cref="ServiceUrl"/> is set (local runs), else false.</summary>
     public bool? EnsureTables { get; set; }

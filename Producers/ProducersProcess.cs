@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using EventDriven.Functions;
+using EventDriven.Functions.LocalScheduler;
 using EventDriven.Hosting;
 using EventDriven.Hosting.Bus;
 using EventDriven.Hosting.DeadLetters;

@@ -6,7 +6,7 @@ namespace EventDriven.Persistence.DynamoDb;
 /// </summary>
 public static class DynamoTables
 {
-    public const string DefaultPrefix = "eventdriven-";
+    public const string DefaultPrefix = DynamoDbOptions.DefaultTablePrefix;
 
     /// <summary>Epoch-seconds attribute DynamoDB's TTL deletes items by, on every table that expires items.</summary>
     public const string TimeToLiveAttribute = "ExpiresAt";

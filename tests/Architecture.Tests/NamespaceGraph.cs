@@ -18,12 +18,17 @@ internal static class NamespaceGraph
     private const BindingFlags Everything =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Build(IEnumerable<Assembly> assemblies, string prefix)
+    /// <summary>
+    /// The graph over every namespace our assemblies declare types in, whatever its name (a registration class placed in
+    /// <c>Microsoft.Extensions.DependencyInjection</c> counts as that namespace, so it cannot hide a loop).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Build(IReadOnlyCollection<Assembly> assemblies)
     {
+        var ours = assemblies.SelectMany(a => a.GetTypes()).Select(t => t.Namespace).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var edges = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
         {
-            if (type.Namespace is not { } from || !from.StartsWith(prefix, StringComparison.Ordinal))
+            if (type.Namespace is not { } from)
             {
                 continue;
             }
@@ -31,7 +36,9 @@ internal static class NamespaceGraph
             var targets = edges.TryGetValue(from, out var set) ? set : edges[from] = new HashSet<string>(StringComparer.Ordinal);
             foreach (var used in ReferencedTypes(type))
             {
-                if (used.Namespace is { } to && to != from && to.StartsWith(prefix, StringComparison.Ordinal))
+                // Only namespaces our own types live in; a framework type in a namespace we also use (e.g. the DI
+                // container's) would otherwise link our namespaces through the framework.
+                if (used.Namespace is { } to && to != from && ours.Contains(to) && OurAssembly(used, assemblies))
                 {
                     targets.Add(to);
                 }
@@ -40,6 +47,8 @@ internal static class NamespaceGraph
 
         return edges.ToDictionary(e => e.Key, e => (IReadOnlySet<string>)e.Value, StringComparer.Ordinal);
     }
+
+    private static bool OurAssembly(Type type, IReadOnlyCollection<Assembly> assemblies) => assemblies.Contains(type.Assembly);
 
     /// <summary>Strongly connected components with more than one namespace: each is an import loop.</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Cycles(IReadOnlyDictionary<string, IReadOnlySet<string>> graph)

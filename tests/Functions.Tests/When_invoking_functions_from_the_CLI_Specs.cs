@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Amazon.EC2;
 using EventDriven.Cli;
+using EventDriven.Cli.Commands;
 using EventDriven.Contracts;
 using EventDriven.Sagas;
 using EventDriven.Persistence;

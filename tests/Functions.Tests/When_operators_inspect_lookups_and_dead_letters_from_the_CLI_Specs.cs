@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using EventDriven.Cli;
+using EventDriven.Cli.Commands;
 using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
@@ -151,7 +152,7 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
 
         Assert.Equal(ExitCodes.Success, exitCode);
         using var json = JsonDocument.Parse(output.Text.Trim());
-        Assert.Equal(reason, json.RootElement.GetProperty("failureReason").GetString());
+        Assert.Equal(reason, json.RootElement.GetProperty("reason").GetString());
     }
 
     [Fact]

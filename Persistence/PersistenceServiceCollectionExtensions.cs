@@ -1,15 +1,17 @@
+using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
 using EventDriven.Persistence.InMemory;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 using EventDriven.Sagas;
 
-namespace EventDriven.Persistence;
+// Registration extensions live in the DI container's namespace (Microsoft's convention for libraries): choosing a
+// provider needs both store namespaces, which in turn build on EventDriven.Persistence's abstractions.
+namespace Microsoft.Extensions.DependencyInjection;
 
-public static class PersistenceExtensions
+public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>Binds <c>Persistence</c> options and registers the results store, state reader and registry of the chosen provider.</summary>
     public static IServiceCollection AddLookupPersistence(this IServiceCollection services, IConfiguration configuration)

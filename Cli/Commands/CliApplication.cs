@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using EventDriven.Cli.Commands;
 
-namespace EventDriven.Cli;
+namespace EventDriven.Cli.Commands;
 
 /// <summary>The command tree. Each group (functions, later lookups, dead-letters, ...) is one class in Commands/.</summary>
 public static class CliApplication
