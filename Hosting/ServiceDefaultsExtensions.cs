@@ -1,4 +1,5 @@
 using EventDriven.Contracts;
+using EventDriven.Contracts.Configuration;
 using EventDriven.Hosting.Telemetry;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -39,9 +40,8 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static IServiceCollection AddGracefulShutdown(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(WorkerOptions.SectionName);
-        services.AddOptions<WorkerOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        var configured = section.Get<WorkerOptions>()?.ShutdownTimeout;
+        services.AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(configuration, WorkerOptions.SectionName);
+        var configured = configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>()?.ShutdownTimeout;
         if (configured is { } timeout && timeout >= WorkerOptions.MinimumShutdownTimeout)
         {
             // Out-of-range values are left to options validation, which names the key at start-up.

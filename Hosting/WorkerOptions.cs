@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace EventDriven.Hosting;
 
@@ -29,3 +30,7 @@ public sealed class WorkerOptions
     /// <summary>In-flight consumers get the shutdown time less this margin, which is left for acknowledging and closing.</summary>
     internal static readonly TimeSpan CloseMargin = TimeSpan.FromSeconds(1);
 }
+
+/// <summary>Checks <see cref="WorkerOptions"/>' annotations (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOptions>;

@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using EventDriven.Contracts;
+using Microsoft.Extensions.Options;
+
 namespace EventDriven.Persistence;
 
 /// <summary>Configuration section <c>Persistence</c> (docs/architecture.md, "Configuration").</summary>
@@ -7,6 +11,7 @@ public sealed class PersistenceOptions
 
     public PersistenceProvider Provider { get; set; } = PersistenceProvider.InMemory;
 
+    [ValidateObjectMembers]
     public DynamoDbOptions DynamoDb { get; set; } = new();
 }
 
@@ -16,21 +21,46 @@ public enum PersistenceProvider
     DynamoDb,
 }
 
-public sealed class DynamoDbOptions
+public sealed class DynamoDbOptions : IValidatableObject
 {
-    /// <summary>Endpoint override, e.g. <c>http://127.0.0.1:8000</c> for DynamoDB Local; unset means AWS's regional endpoint.</summary>
-    public string? ServiceUrl { get; set; }
-
     /// <summary>The prefix of the tables when none is configured.</summary>
     public const string DefaultTablePrefix = "eventdriven-";
 
+    /// <summary>Endpoint override, e.g. <c>http://127.0.0.1:8000</c> for DynamoDB Local; unset means AWS's regional endpoint.</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>
+    /// Table names are this prefix plus <c>lookups</c>, <c>results</c> or <c>unsupported-postcodes</c>. DynamoDB allows
+    /// 3-255 characters of <c>[a-zA-Z0-9_.-]</c>; 200 for the prefix leaves room for the longest suffix.
+    /// </summary>
+    [Required(AllowEmptyStrings = true)]
+    [RegularExpression("^[A-Za-z0-9_.-]{0,200}$",
+        ErrorMessage = "The field {0} holds at most 200 letters, digits, '_', '-' and '.' (DynamoDB table names allow no others).")]
     public string TablePrefix { get; set; } = DefaultTablePrefix;
 
     /// <summary>Create missing tables at start-up. Unset: true when <see cref="ServiceUrl"/> is set (local runs), else false.</summary>
     public bool? EnsureTables { get; set; }
 
     /// <summary>AWS region; DynamoDB Local accepts any.</summary>
+    [RegularExpression("^[a-z]{2}(-[a-z]+)+-[0-9]+$", ErrorMessage = "The field {0} is an AWS region name like eu-west-2.")]
     public string? Region { get; set; }
 
     public bool ShouldEnsureTables => EnsureTables ?? !string.IsNullOrWhiteSpace(ServiceUrl);
+
+    /// <summary>The endpoint override as a URL, or null for AWS's regional endpoint.</summary>
+    public Uri? ServiceUri => string.IsNullOrWhiteSpace(ServiceUrl) ? null : new Uri(ServiceUrl, UriKind.Absolute);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(ServiceUrl) &&
+            !(Uri.TryCreate(ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+        {
+            yield return new ValidationResult(
+                $"{ConfigurationKeys.PersistenceDynamoDbServiceUrl} '{ServiceUrl}' is not an absolute http(s) URL.", [nameof(ServiceUrl)]);
+        }
+    }
 }
+
+/// <summary>Checks <see cref="PersistenceOptions"/>' annotations, DynamoDB's included (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class PersistenceOptionsValidator : IValidateOptions<PersistenceOptions>;

@@ -1,3 +1,4 @@
+using EventDriven.Contracts.Configuration;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
 using EventDriven.Persistence.InMemory;
@@ -17,7 +18,7 @@ public static class PersistenceServiceCollectionExtensions
     public static IServiceCollection AddLookupPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
-        services.AddOptions<PersistenceOptions>().Bind(configuration.GetSection(PersistenceOptions.SectionName));
+        services.AddValidatedOptions<PersistenceOptions, PersistenceOptionsValidator>(configuration, PersistenceOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
 
         switch (options.Provider)

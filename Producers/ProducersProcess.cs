@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EventDriven.Contracts.Configuration;
 using EventDriven.Functions.LocalScheduler;
 using EventDriven.Hosting;
 using EventDriven.Hosting.Bus;
@@ -67,7 +68,7 @@ public static class ProducersProcess
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         services.AddOpenApi();
         services.AddPublicRateLimiting(builder.Configuration);
-        services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.SectionName));
+        services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(builder.Configuration, AdminOptions.SectionName);
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace EventDriven.Sagas;
 
@@ -19,3 +20,7 @@ public sealed class LookupOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
+
+/// <summary>Checks <see cref="LookupOptions"/>' annotations (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class LookupOptionsValidator : IValidateOptions<LookupOptions>;

@@ -1,3 +1,4 @@
+using EventDriven.Contracts.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,10 +9,7 @@ public static class LookupOptionsExtensions
     /// <summary>Binds and validates <see cref="LookupOptions"/> (section <c>Lookups</c>): the saga, the workers and the API read it.</summary>
     public static IServiceCollection AddLookupOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LookupOptions>()
-            .Bind(configuration.GetSection(LookupOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<LookupOptions, LookupOptionsValidator>(configuration, LookupOptions.SectionName);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using EventDriven.Contracts.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,7 +10,7 @@ public static class SimulatorServiceCollectionExtensions
     /// <summary>One <see cref="UpstreamSimulator"/> for the process, configured from section <c>Simulator</c>.</summary>
     public static IServiceCollection AddUpstreamSimulator(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<SimulatorOptions>(configuration.GetSection(SimulatorOptions.SectionName));
+        services.AddValidatedOptions<SimulatorOptions, SimulatorOptionsValidator>(configuration, SimulatorOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamSimulator>();
         return services;

@@ -1,3 +1,4 @@
+using EventDriven.Contracts.Configuration;
 using EventDriven.Functions.ScottishPostcodes;
 using EventDriven.Functions.Snapshots;
 using Microsoft.Extensions.Configuration;
@@ -15,9 +16,8 @@ public static class LocalSchedulerServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddLocalFunctionScheduler(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(LocalSchedulerOptions.SectionName);
-        var options = section.Get<LocalSchedulerOptions>() ?? new LocalSchedulerOptions();
-        services.AddOptions<LocalSchedulerOptions>().Bind(section);
+        var options = configuration.GetSection(LocalSchedulerOptions.SectionName).Get<LocalSchedulerOptions>() ?? new LocalSchedulerOptions();
+        services.AddValidatedOptions<LocalSchedulerOptions, LocalSchedulerOptionsValidator>(configuration, LocalSchedulerOptions.SectionName);
 
         services.AddScottishPostcodeFunction(configuration);
         if (options.Snapshot.EnableLocally)

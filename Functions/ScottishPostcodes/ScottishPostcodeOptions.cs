@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace EventDriven.Functions.ScottishPostcodes;
@@ -18,3 +19,7 @@ public sealed class ScottishPostcodeOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(2);
 }
+
+/// <summary>Checks <see cref="ScottishPostcodeOptions"/>' annotations (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class ScottishPostcodeOptionsValidator : IValidateOptions<ScottishPostcodeOptions>;

@@ -1,3 +1,4 @@
+using EventDriven.Contracts.Configuration;
 using EventDriven.Functions.Hosting;
 using EventDriven.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -13,10 +14,7 @@ public static class ScottishPostcodeServiceCollectionExtensions
     /// <summary>The Scottish-postcode function and its options (section <c>ScottishPostcodes</c>).</summary>
     public static IServiceCollection AddScottishPostcodeFunction(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ScottishPostcodeOptions>()
-            .Bind(configuration.GetSection(ScottishPostcodeOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ScottishPostcodeOptions, ScottishPostcodeOptionsValidator>(configuration, ScottishPostcodeOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         // A factory, not type activation: the class also has the parameterless constructor the Lambda runtime uses.
         services.TryAddSingleton(sp => new ScottishPostcodeFunction(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace EventDriven.Functions.Snapshots;
@@ -47,3 +48,7 @@ public sealed class SnapshotOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks <see cref="SnapshotOptions"/>' annotations (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class SnapshotOptionsValidator : IValidateOptions<SnapshotOptions>;

@@ -1,3 +1,4 @@
+using EventDriven.Contracts.Configuration;
 using Amazon.EC2;
 using Amazon.S3;
 using EventDriven.Functions.Hosting;
@@ -17,10 +18,7 @@ public static class SnapshotServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSnapshotFunction(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SnapshotOptions>()
-            .Bind(configuration.GetSection(SnapshotOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<SnapshotOptions, SnapshotOptionsValidator>(configuration, SnapshotOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAmazonEC2>(_ => new AmazonEC2Client());
         services.TryAddSingleton<IAmazonS3>(_ => new AmazonS3Client());

@@ -1,4 +1,5 @@
 using EventDriven.Contracts;
+using EventDriven.Contracts.Configuration;
 using EventDriven.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -26,10 +27,7 @@ public static class BusExtensions
         var persistence = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
         CheckTopology(bus, persistence, role);
 
-        services.AddOptions<BusOptions>()
-            .Bind(configuration.GetSection(BusOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<BusOptions, BusOptionsValidator>(configuration, BusOptions.SectionName);
         if (bus.Transport == BusTransport.RabbitMq)
         {
             services.TryAddSingleton<BrokerConnectionHealthCheck>();
@@ -68,7 +66,7 @@ public static class BusExtensions
     /// <summary>Broker connection with publisher confirms: a publish completes only once RabbitMQ has the message.</summary>
     internal static void ConfigureRabbitMqHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, BusRole role)
     {
-        cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+        cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
         {
             h.Username(rabbit.Username);
             h.Password(rabbit.Password);

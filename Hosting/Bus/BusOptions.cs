@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace EventDriven.Hosting.Bus;
 
@@ -9,8 +10,13 @@ public sealed class BusOptions
 
     public BusTransport Transport { get; set; } = BusTransport.InMemory;
 
+    [ValidateObjectMembers]
     public RabbitMqOptions RabbitMq { get; set; } = new();
 }
+
+/// <summary>Checks <see cref="BusOptions"/>' annotations, the broker's included (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class BusOptionsValidator : IValidateOptions<BusOptions>;
 
 /// <summary>
 /// The transport is one switch: adding Amazon SQS is one package (MassTransit.AmazonSQS) and one case in
@@ -36,10 +42,19 @@ public sealed class RabbitMqOptions
         Ssl = new RabbitMQ.Client.SslOption(Host, enabled: UseSsl),
     };
 
+    [Required(AllowEmptyStrings = false)]
     public string Host { get; set; } = "localhost";
-    public ushort Port { get; set; } = 5672;
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    [Required(AllowEmptyStrings = false)]
     public string VirtualHost { get; set; } = "/";
+
+    [Required(AllowEmptyStrings = false)]
     public string Username { get; set; } = "guest";
+
+    [Required(AllowEmptyStrings = false)]
     public string Password { get; set; } = "guest";
 
     /// <summary>Amazon MQ speaks AMQPS on 5671.</summary>

@@ -16,20 +16,9 @@ public static class DynamoDbClientFactory
     /// </summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Checks the options without connecting, so bad configuration fails at start-up with the key's name.</summary>
-    public static void Validate(DynamoDbOptions options)
-    {
-        DynamoTableNames.ValidatePrefix(options.TablePrefix);
-        _ = ServiceUri(options);
-        if (options.Region is { } region && (region.Trim().Length == 0 || region.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))))
-        {
-            throw new ArgumentException($"Persistence:DynamoDb:Region '{region}' is not an AWS region name like eu-west-2.", nameof(options));
-        }
-    }
-
+    /// <param name="options">Validated options (<see cref="PersistenceOptionsValidator"/>): a bad URL or region never gets here.</param>
     public static IAmazonDynamoDB Create(DynamoDbOptions options)
     {
-        Validate(options);
         var region = string.IsNullOrWhiteSpace(options.Region) ? DefaultRegion : options.Region.Trim();
         var config = new AmazonDynamoDBConfig
         {
@@ -38,7 +27,7 @@ public static class DynamoDbClientFactory
             MaxErrorRetry = 2,
         };
 
-        if (ServiceUri(options) is not { } url)
+        if (options.ServiceUri is not { } url)
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
             // AWS: the SDK's default chain (environment, profile, instance role).
@@ -48,18 +37,6 @@ public static class DynamoDbClientFactory
         config.ServiceURL = url.ToString();
         config.AuthenticationRegion = region;
         return new AmazonDynamoDBClient(LocalCredentials(), config);
-    }
-
-    private static Uri? ServiceUri(DynamoDbOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.ServiceUrl))
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-            ? url
-            : throw new ArgumentException($"Persistence:DynamoDb:ServiceUrl '{options.ServiceUrl}' is not an absolute http(s) URL.", nameof(options));
     }
 
     /// <summary>

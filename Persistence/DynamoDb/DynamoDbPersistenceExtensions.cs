@@ -3,6 +3,7 @@ using EventDriven.Contracts;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 using EventDriven.Sagas;
 
@@ -11,14 +12,22 @@ namespace EventDriven.Persistence.DynamoDb;
 /// <summary>Registration of the DynamoDB provider (<c>Persistence:Provider=DynamoDb</c>).</summary>
 public static class DynamoDbPersistenceExtensions
 {
-    /// <summary>The client and the table names. TryAdd: a host or test may register its own <see cref="IAmazonDynamoDB"/> first.</summary>
-    public static IServiceCollection AddDynamoDbClient(this IServiceCollection services, DynamoDbOptions options)
+    /// <summary>
+    /// The client and the table names from the validated <c>Persistence</c> options (a bad value stops start-up naming
+    /// its key, before any call). TryAdd: a host or test may register its own <see cref="IAmazonDynamoDB"/> first.
+    /// </summary>
+    public static IServiceCollection AddDynamoDbClient(this IServiceCollection services) =>
+        services.AddDynamoDbClient(provider => provider.GetRequiredService<IOptions<PersistenceOptions>>().Value.DynamoDb);
+
+    /// <summary>The client and the table names for options given in code (tests, benchmarks).</summary>
+    public static IServiceCollection AddDynamoDbClient(this IServiceCollection services, DynamoDbOptions options) =>
+        services.AddDynamoDbClient(_ => options);
+
+    private static IServiceCollection AddDynamoDbClient(this IServiceCollection services, Func<IServiceProvider, DynamoDbOptions> options)
     {
-        // Fail at start-up with the key's name, not on the first write.
-        DynamoDbClientFactory.Validate(options);
-        services.TryAddSingleton(DynamoTableNames.For(options.TablePrefix));
+        services.TryAddSingleton(provider => DynamoTableNames.For(options(provider).TablePrefix));
         services.TryAddSingleton<DynamoTableProvisioner>();
-        services.TryAddSingleton(_ => DynamoDbClientFactory.Create(options));
+        services.TryAddSingleton(provider => DynamoDbClientFactory.Create(options(provider)));
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging(); // idempotent; the stores log lost races at Debug
         return services;
@@ -27,7 +36,7 @@ public static class DynamoDbPersistenceExtensions
     /// <summary>Results store, state reader, registry, readiness check and (when EnsureTables is on) table creation at start-up.</summary>
     public static IServiceCollection AddDynamoDbLookupPersistence(this IServiceCollection services, DynamoDbOptions options)
     {
-        services.AddDynamoDbClient(options);
+        services.AddDynamoDbClient();
         services.TryAddSingleton<ILookupResultStore, DynamoDbLookupResultStore>();
         services.TryAddSingleton<IUnsupportedPostcodeRegistry, DynamoDbUnsupportedPostcodeRegistry>();
         services.TryAddSingleton<ILookupStateReader, DynamoDbLookupStateReader>();
@@ -52,7 +61,7 @@ public static class DynamoDbPersistenceExtensions
     public static ISagaRegistrationConfigurator<CrimeLookupState> DynamoDbRepository(
         this ISagaRegistrationConfigurator<CrimeLookupState> saga, DynamoDbOptions options)
     {
-        saga.Repository(repository => repository.AddDynamoDbClient(options));
+        saga.Repository(repository => repository.AddDynamoDbClient());
         saga.DynamoDbRepository<CrimeLookupState, CrimeLookupStateItemMapper>(provider => provider.GetRequiredService<DynamoTableNames>().Lookups);
         return saga;
     }

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace EventDriven.Producers.Admin;
 
 /// <summary>Configuration section <c>Admin</c>: the key operators send in <c>X-Api-Key</c>. Unset: every admin endpoint refuses.</summary>
@@ -5,5 +8,14 @@ public sealed class AdminOptions
 {
     public const string SectionName = "Admin";
 
+    /// <summary>The shortest key accepted: guessing a 32-character random key is out of reach even without throttling.</summary>
+    public const int MinimumKeyLength = 32;
+
+    /// <summary>Generate one with <c>openssl rand -base64 32</c>.</summary>
+    [MinLength(MinimumKeyLength, ErrorMessage = "{0} must be at least 32 characters long (generate one with: openssl rand -base64 32).")]
     public string? ApiKey { get; set; }
 }
+
+/// <summary>Checks <see cref="AdminOptions"/>' annotations (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>;

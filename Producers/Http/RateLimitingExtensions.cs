@@ -1,6 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using EventDriven.Contracts.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace EventDriven.Producers.Http;
 
@@ -10,11 +13,17 @@ public sealed class PublicRateLimitOptions
     public const string SectionName = "RateLimiting";
 
     /// <summary>Sustained requests per second per client address.</summary>
+    [Range(1, 1_000_000)]
     public int PermitsPerSecond { get; set; } = 10;
 
     /// <summary>Requests a client may send at once.</summary>
+    [Range(1, 1_000_000)]
     public int Burst { get; set; } = 20;
 }
+
+/// <summary>Checks <see cref="PublicRateLimitOptions"/>' annotations (generated at compile time).</summary>
+[OptionsValidator]
+public sealed partial class PublicRateLimitOptionsValidator : IValidateOptions<PublicRateLimitOptions>;
 
 public static class RateLimitingExtensions
 {
@@ -26,15 +35,11 @@ public static class RateLimitingExtensions
     /// </summary>
     public static IServiceCollection AddPublicRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(PublicRateLimitOptions.SectionName).Get<PublicRateLimitOptions>() ?? new PublicRateLimitOptions();
-        if (options.PermitsPerSecond < 1 || options.Burst < 1)
+        services.AddValidatedOptions<PublicRateLimitOptions, PublicRateLimitOptionsValidator>(configuration, PublicRateLimitOptions.SectionName);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<PublicRateLimitOptions>>((limiter, validated) =>
         {
-            throw new InvalidOperationException(
-                $"RateLimiting:PermitsPerSecond and RateLimiting:Burst must be at least 1 (were {options.PermitsPerSecond} and {options.Burst}).");
-        }
-
-        services.AddRateLimiter(limiter =>
-        {
+            var options = validated.Value;
             limiter.AddPolicy(PublicPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new TokenBucketRateLimiterOptions

@@ -1,5 +1,6 @@
 using System.Net;
 using EventDriven.Contracts;
+using EventDriven.Contracts.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,10 +30,7 @@ public static class UpstreamClientsExtensions
                 $"{ConfigurationKeys.UpstreamsPoliceApiBaseUrl} at it.");
         }
 
-        services.AddOptions<UpstreamOptions>()
-            .Bind(configuration.GetSection(UpstreamOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
+        services.AddValidatedOptions<UpstreamOptions, UpstreamOptionsValidator>(configuration, UpstreamOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamMetrics>();
         services.TryAddSingleton<FleetPoliceShare>();
@@ -105,51 +103,5 @@ public static class UpstreamClientsExtensions
         }
 
         return HttpClientResiliencePredicates.IsTransient(outcome);
-    }
-}
-
-internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>
-{
-    public ValidateOptionsResult Validate(string? name, UpstreamOptions options)
-    {
-        var failures = new List<string>();
-        CheckUrl(failures, "Upstreams:PostcodesIo:BaseUrl", options.PostcodesIo?.BaseUrl);
-        CheckUrl(failures, "Upstreams:PoliceApi:BaseUrl", options.PoliceApi?.BaseUrl);
-        if (options.MaxRetryAttempts is < 1 or > 10)
-        {
-            failures.Add($"Upstreams:MaxRetryAttempts must be between 1 and 10 (was {options.MaxRetryAttempts}).");
-        }
-
-        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromSeconds(30))
-        {
-            failures.Add($"Upstreams:RetryBaseDelay must be between 0 and 30 seconds (was {options.RetryBaseDelay}).");
-        }
-
-        if (options.PoliceApi is { } police)
-        {
-            if (!double.IsFinite(police.RequestsPerSecond) || police.RequestsPerSecond is <= 0 or > 1000)
-            {
-                failures.Add($"Upstreams:PoliceApi:RequestsPerSecond must be greater than 0 and at most 1000 (was {police.RequestsPerSecond}).");
-            }
-
-            if (police.Burst is < 1 or > 10_000)
-            {
-                failures.Add($"Upstreams:PoliceApi:Burst must be between 1 and 10000 (was {police.Burst}).");
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void CheckUrl(List<string> failures, string key, Uri? url)
-    {
-        if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            failures.Add($"{key} must be an absolute http(s) URL (was '{url}').");
-        }
-        else if (!url.AbsolutePath.EndsWith('/'))
-        {
-            failures.Add($"{key} must end with '/' so relative paths append to it (was '{url}').");
-        }
     }
 }

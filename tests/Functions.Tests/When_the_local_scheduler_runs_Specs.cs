@@ -6,6 +6,7 @@ using EventDriven.Persistence;
 using Amazon.EC2;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -178,10 +179,11 @@ public sealed class When_the_local_scheduler_runs_Specs : IAsyncDisposable
     [Fact]
     public async Task Should_refuse_to_start_without_the_template()
     {
-        var error = await Assert.ThrowsAsync<ScheduleTemplateException>(() => StartAsync(new() { ["Functions:TemplatePath"] = "/nonexistent/functions.yaml" }));
+        // Options validation stops it before the scheduler runs, naming the key and the path.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new() { ["Functions:TemplatePath"] = "/nonexistent/functions.yaml" }));
 
         Assert.Contains("/nonexistent/functions.yaml", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Functions:TemplatePath", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Functions__TemplatePath", error.Message, StringComparison.Ordinal);
         _scheduler = null;
     }
 

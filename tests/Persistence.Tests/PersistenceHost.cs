@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EventDriven.Persistence.Tests;
 
@@ -24,6 +25,8 @@ internal sealed class PersistenceHost : IAsyncDisposable
     public static async Task<PersistenceHost> StartAsync(IConfiguration configuration)
     {
         var provider = Register(configuration).BuildServiceProvider(true);
+        // As the generic host does before it starts anything: options registered with ValidateOnStart are checked.
+        provider.GetService<IStartupValidator>()?.Validate();
         foreach (var hosted in provider.GetServices<IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);

@@ -6,7 +6,7 @@ namespace EventDriven.Producers.Tests;
 
 public sealed class When_operators_use_the_admin_api_Specs : IClassFixture<When_operators_use_the_admin_api_Specs.AdminFactory>
 {
-    private const string Key = "test-admin-key-7f3a";
+    private const string Key = "test-admin-key-7f3a-0123456789abcdef";
     private readonly AdminFactory _factory;
     private readonly HttpClient _client;
 

@@ -8,12 +8,12 @@ namespace EventDriven.Workers.Tests;
 public sealed class When_configuring_upstreams_Specs
 {
     [Theory]
-    [InlineData("Upstreams:PoliceApi:BaseUrl", "not a url", "Upstreams:PoliceApi:BaseUrl")]
-    [InlineData("Upstreams:PostcodesIo:BaseUrl", "ftp://example.org/", "Upstreams:PostcodesIo:BaseUrl")]
+    [InlineData("Upstreams:PoliceApi:BaseUrl", "not a url", "Upstreams__PoliceApi__BaseUrl")]
+    [InlineData("Upstreams:PostcodesIo:BaseUrl", "ftp://example.org/", "Upstreams__PostcodesIo__BaseUrl")]
     [InlineData("Upstreams:PoliceApi:BaseUrl", "https://data.police.uk/api", "must end with '/'")]
-    [InlineData("Upstreams:PoliceApi:RequestsPerSecond", "0", "Upstreams:PoliceApi:RequestsPerSecond")]
-    [InlineData("Upstreams:PoliceApi:Burst", "-3", "Upstreams:PoliceApi:Burst")]
-    [InlineData("Upstreams:MaxRetryAttempts", "50", "Upstreams:MaxRetryAttempts")]
+    [InlineData("Upstreams:PoliceApi:RequestsPerSecond", "0", "Upstreams__PoliceApi__RequestsPerSecond")]
+    [InlineData("Upstreams:PoliceApi:Burst", "-3", "Upstreams__PoliceApi__Burst")]
+    [InlineData("Upstreams:MaxRetryAttempts", "50", "Upstreams__MaxRetryAttempts")]
     public void Should_refuse_invalid_values_naming_the_key(string key, string value, string expected)
     {
         var error = Record.Exception(() =>
