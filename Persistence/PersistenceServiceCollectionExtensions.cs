@@ -2,11 +2,10 @@ using EventDriven.Contracts.Configuration;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
 using EventDriven.Persistence.InMemory;
+using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-
-using EventDriven.Sagas;
 
 // Registration extensions live in the DI container's namespace (Microsoft's convention for libraries): choosing a
 // provider needs both store namespaces, which in turn build on EventDriven.Persistence's abstractions.

@@ -3,7 +3,7 @@ namespace EventDriven.Simulator;
 /// <summary>
 /// Switchable faults, changed at run time by tests or through <c>POST /_simulator/faults</c>.
 /// An outage is a dead upstream (connection refused), not an HTTP status: 503 is reserved for the police API's
-/// "more than 10,000 crimes" answer, and 500/502/504 come from <see cref="ErrorRate"/>.
+/// "more than 10,000 crimes" answer, and 500/502/504 come from <see cref="FaultSettings.ErrorRate"/>.
 /// </summary>
 public sealed class SimulatorFaults
 {

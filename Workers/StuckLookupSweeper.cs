@@ -1,8 +1,8 @@
 using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
-using EventDriven.Sagas;
 using EventDriven.Hosting;
 using EventDriven.Persistence;
+using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

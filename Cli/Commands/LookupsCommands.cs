@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
+using EventDriven.Sagas;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

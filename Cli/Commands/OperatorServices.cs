@@ -1,5 +1,5 @@
-using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
+using EventDriven.Hosting.DeadLetters;
 using EventDriven.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
-using EventDriven.Contracts.Configuration;
 using Amazon.EC2;
 using Amazon.S3;
+using EventDriven.Contracts.Configuration;
 using EventDriven.Functions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using EventDriven.Hosting.Bus;
 using EventDriven.Contracts;
+using EventDriven.Hosting.Bus;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 

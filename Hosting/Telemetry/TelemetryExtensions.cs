@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -63,6 +64,9 @@ public static class TelemetryExtensions
             });
         // Every consumed message logs inside a scope carrying its correlation id (the lookup id).
         builder.Services.AddSingleton<MassTransit.IConfigureReceiveEndpoint, CorrelationLogScopeConfigurator>();
+        // A message that fails for good is one log line (FaultLogObserver), not MassTransit's stack traces per retry and fault.
+        builder.Services.AddSingleton<MassTransit.IReceiveObserver, FaultLogObserver>();
+        builder.Logging.AddFilter("MassTransit.ReceiveTransport", LogLevel.Critical);
         return builder;
     }
 }

@@ -1,8 +1,7 @@
 using Amazon.DynamoDBv2.Model;
 using EventDriven.Contracts;
-using MassTransit;
-
 using EventDriven.Sagas;
+using MassTransit;
 
 namespace EventDriven.Persistence.DynamoDb;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventDriven.Contracts.Results;
-
 using EventDriven.Sagas;
 
 namespace EventDriven.Persistence.DynamoDb;

@@ -1,11 +1,10 @@
 using Amazon.DynamoDBv2;
 using EventDriven.Contracts;
+using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-
-using EventDriven.Sagas;
 
 namespace EventDriven.Persistence.DynamoDb;
 

@@ -10,7 +10,7 @@ public static class DynamoDbSagaRepositoryExtensions
 {
     /// <summary>
     /// Stores this saga type in DynamoDB with optimistic locking. Needs an <c>IAmazonDynamoDB</c> in the container
-    /// (<see cref="DynamoDbPersistenceExtensions.AddDynamoDbClient"/>); the table must have a string <c>PK</c> (see <see cref="DynamoTables.Lookups"/>).
+    /// (<see cref="DynamoDbPersistenceExtensions.AddDynamoDbClient(Microsoft.Extensions.DependencyInjection.IServiceCollection)"/>); the table must have a string <c>PK</c> (see <see cref="DynamoTables.Lookups"/>).
     /// </summary>
     public static ISagaRegistrationConfigurator<TSaga> DynamoDbRepository<TSaga, TMapper>(
         this ISagaRegistrationConfigurator<TSaga> configurator,

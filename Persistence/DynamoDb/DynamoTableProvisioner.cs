@@ -1,7 +1,7 @@
-using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Logging;
+using Amazon.DynamoDBv2;
 using DynamoKeyType = Amazon.DynamoDBv2.KeyType;
+using Microsoft.Extensions.Logging;
 
 namespace EventDriven.Persistence.DynamoDb;
 

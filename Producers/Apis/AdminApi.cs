@@ -1,9 +1,9 @@
-using EventDriven.Hosting.DeadLetters;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
+using EventDriven.Hosting.DeadLetters;
+using EventDriven.Persistence;
 using EventDriven.Producers.Admin;
 using EventDriven.Producers.Http;
-using EventDriven.Persistence;
 using EventDriven.Sagas;
 using Microsoft.AspNetCore.Http.HttpResults;
 

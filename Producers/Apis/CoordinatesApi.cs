@@ -1,6 +1,6 @@
 using EventDriven.Contracts.Values;
-using EventDriven.Producers.Lookups;
 using EventDriven.Producers.Http;
+using EventDriven.Producers.Lookups;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventDriven.Producers.Apis;

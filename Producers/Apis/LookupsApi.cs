@@ -1,5 +1,5 @@
-using EventDriven.Producers.Lookups;
 using EventDriven.Producers.Http;
+using EventDriven.Producers.Lookups;
 
 namespace EventDriven.Producers.Apis;
 

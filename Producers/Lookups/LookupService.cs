@@ -1,8 +1,8 @@
 using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Values;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
+using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;

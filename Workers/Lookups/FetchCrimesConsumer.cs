@@ -1,8 +1,8 @@
-using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Results;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
+using EventDriven.Sagas;
+using EventDriven.Workers.Upstreams;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
-using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts.Messages;
+using EventDriven.Workers.Upstreams;
 using MassTransit;
 
 namespace EventDriven.Workers.Lookups;

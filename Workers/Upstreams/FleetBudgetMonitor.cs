@@ -1,5 +1,5 @@
-using EventDriven.Hosting.Bus;
 using EventDriven.Contracts;
+using EventDriven.Hosting.Bus;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -10,14 +10,15 @@ namespace EventDriven.Workers.Upstreams;
 /// Typed client of data.police.uk: <c>/crimes-street-dates</c> (cached: it changes monthly) and
 /// <c>/crimes-street/all-crime</c> by point (one-mile radius) or custom polygon.
 /// </summary>
-public sealed class PoliceApiClient(HttpClient http, PoliceMonthCache monthCache)
+public sealed class PoliceApiClient(HttpClient http, PoliceMonthCache monthCache, UpstreamFailures failures)
 {
     public Task<string> GetLatestMonthAsync(CancellationToken cancellationToken) =>
         monthCache.GetOrFetchAsync(FetchLatestMonthAsync, cancellationToken);
 
     private async Task<string> FetchLatestMonthAsync(CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync("crimes-street-dates", cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamCall.SendAsync(
+            () => http.GetAsync("crimes-street-dates", cancellationToken), failures, UpstreamMetrics.PoliceApi).ConfigureAwait(false);
         EnsureSuccess(response, "crimes-street-dates");
         var months = await response.Content.ReadFromJsonAsync(UpstreamJsonContext.Default.ListPoliceMonth, cancellationToken).ConfigureAwait(false);
         return months?.Select(m => m.Date).Where(IsMonth).Max(StringComparer.Ordinal)
@@ -40,7 +41,7 @@ public sealed class PoliceApiClient(HttpClient http, PoliceMonthCache monthCache
 
     private async Task<CrimesAnswer> GetCrimesAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamCall.SendAsync(() => http.GetAsync(path, cancellationToken), failures, UpstreamMetrics.PoliceApi).ConfigureAwait(false);
         // data.police.uk's documented answer for an area with more than 10,000 crimes.
         if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
         {

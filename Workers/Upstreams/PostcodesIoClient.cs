@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using EventDriven.Contracts.Values;
 using EventDriven.Contracts.Results;
+using EventDriven.Contracts.Values;
 
 namespace EventDriven.Workers.Upstreams;
 
 /// <summary>Typed client of postcodes.io's <c>GET /postcodes/{postcode}</c>.</summary>
-public sealed class PostcodesIoClient(HttpClient http)
+public sealed class PostcodesIoClient(HttpClient http, UpstreamFailures failures)
 {
     public Task<GeocodeResult> GeocodeAsync(Postcode postcode, CancellationToken cancellationToken) =>
         GeocodeAsync(postcode.Value, cancellationToken);
@@ -15,7 +15,8 @@ public sealed class PostcodesIoClient(HttpClient http)
     public async Task<GeocodeResult> GeocodeAsync(string postcode, CancellationToken cancellationToken)
     {
         var compact = postcode.Replace(" ", string.Empty, StringComparison.Ordinal);
-        using var response = await http.GetAsync($"postcodes/{Uri.EscapeDataString(compact)}", cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamCall.SendAsync(
+            () => http.GetAsync($"postcodes/{Uri.EscapeDataString(compact)}", cancellationToken), failures, UpstreamMetrics.PostcodesIo).ConfigureAwait(false);
         var simulated = response.Headers.Contains(DataSources.SimulatedHeader);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {

@@ -5,9 +5,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.RateLimiting;
+using Polly.Telemetry;
+using Polly.Timeout;
 
 namespace EventDriven.Workers.Upstreams;
 
@@ -33,6 +36,7 @@ public static class UpstreamClientsExtensions
         services.AddValidatedOptions<UpstreamOptions, UpstreamOptionsValidator>(configuration, UpstreamOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamMetrics>();
+        services.TryAddSingleton<UpstreamFailures>();
         services.TryAddSingleton<FleetPoliceShare>();
         services.TryAddSingleton<PoliceApiRateLimiter>();
         services.TryAddSingleton<PoliceMonthCache>();
@@ -40,15 +44,16 @@ public static class UpstreamClientsExtensions
 
         var postcodes = services.AddHttpClient<PostcodesIoClient>((sp, http) =>
                 http.BaseAddress = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.PostcodesIo.BaseUrl);
-        postcodes.AddResilienceHandler("postcodes-io", (pipeline, context) =>
-            ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), rateLimiter: null));
-        postcodes.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), UpstreamMetrics.PostcodesIo));
+        postcodes.AddResilienceHandler(UpstreamMetrics.PostcodesIo, (pipeline, context) =>
+            ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), Events(context.ServiceProvider, UpstreamMetrics.PostcodesIo), rateLimiter: null));
+        postcodes.AddHttpMessageHandler(sp => AttemptHandler(sp, UpstreamMetrics.PostcodesIo));
 
         var police = services.AddHttpClient<PoliceApiClient>((sp, http) =>
                 http.BaseAddress = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.PoliceApi.BaseUrl);
-        police.AddResilienceHandler("police-api", (pipeline, context) =>
-            ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), context.ServiceProvider.GetRequiredService<PoliceApiRateLimiter>()));
-        police.AddHttpMessageHandler(sp => new UpstreamMetricsHandler(sp.GetRequiredService<UpstreamMetrics>(), UpstreamMetrics.PoliceApi));
+        police.AddResilienceHandler(UpstreamMetrics.PoliceApi, (pipeline, context) =>
+            ConfigureCommon(pipeline, context.GetOptions<UpstreamOptions>(), Events(context.ServiceProvider, UpstreamMetrics.PoliceApi),
+                context.ServiceProvider.GetRequiredService<PoliceApiRateLimiter>()));
+        police.AddHttpMessageHandler(sp => AttemptHandler(sp, UpstreamMetrics.PoliceApi));
 
         if (primaryHandler is not null)
         {
@@ -56,10 +61,24 @@ public static class UpstreamClientsExtensions
             police.ConfigurePrimaryHttpMessageHandler(primaryHandler);
         }
 
+        // Polly's own telemetry logs every retry and attempt with its exception's stack trace (about 500 lines per failed
+        // lookup); those events go to Debug, and the attempt handler and the pipeline events below log one line each.
+        services.Configure<TelemetryOptions>(telemetry => telemetry.SeverityProvider = args =>
+            args.Event.Severity >= ResilienceEventSeverity.Warning ? ResilienceEventSeverity.Debug : args.Event.Severity);
         return services;
     }
 
-    private static void ConfigureCommon(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, UpstreamOptions options, PoliceApiRateLimiter? rateLimiter)
+    private static UpstreamPipelineEvents Events(IServiceProvider services, string upstream) => new(
+        upstream, services.GetRequiredService<UpstreamFailures>(), services.GetRequiredService<ILogger<UpstreamPipelineEvents>>());
+
+    private static UpstreamAttemptHandler AttemptHandler(IServiceProvider services, string upstream) => new(
+        services.GetRequiredService<UpstreamMetrics>(),
+        services.GetRequiredService<UpstreamFailures>(),
+        services.GetRequiredService<ILogger<UpstreamAttemptHandler>>(),
+        upstream);
+
+    private static void ConfigureCommon(
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline, UpstreamOptions options, UpstreamPipelineEvents events, PoliceApiRateLimiter? rateLimiter)
     {
         pipeline.AddTimeout(TimeSpan.FromSeconds(60));
         pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -80,6 +99,8 @@ public static class UpstreamClientsExtensions
             BreakDuration = TimeSpan.FromSeconds(10),
             // A 429 is the budget talking, not the upstream failing: it must not open the breaker.
             ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests),
+            OnOpened = args => events.CircuitOpened(args.BreakDuration),
+            OnClosed = _ => events.CircuitClosed(),
         });
         if (rateLimiter is not null)
         {
@@ -87,21 +108,55 @@ public static class UpstreamClientsExtensions
             pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => rateLimiter.AcquireAsync(args.Context.CancellationToken) });
         }
 
-        pipeline.AddTimeout(TimeSpan.FromSeconds(10));
+        pipeline.AddTimeout(new TimeoutStrategyOptions
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+            OnTimeout = args => events.AttemptTimedOut(args.Timeout),
+        });
     }
 
     /// <summary>
     /// The standard transient set (connection errors, timeouts, 408, 429, 5xx) except the police API's 503 for
     /// crimes, which means "more than 10,000 crimes": retrying cannot change it, so the caller splits the area.
     /// </summary>
-    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome)
-    {
-        if (outcome.Result is { StatusCode: HttpStatusCode.ServiceUnavailable } response &&
-            response.RequestMessage?.RequestUri?.AbsolutePath.Contains("/crimes-street/", StringComparison.Ordinal) == true)
-        {
-            return false;
-        }
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        !(outcome.Result is { } response && MeansTooManyCrimes(response)) && HttpClientResiliencePredicates.IsTransient(outcome);
 
-        return HttpClientResiliencePredicates.IsTransient(outcome);
+    /// <summary>data.police.uk's 503 for crimes: more than 10,000 in the area. An answer, not a failure.</summary>
+    internal static bool MeansTooManyCrimes(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.ServiceUnavailable &&
+        response.RequestMessage?.RequestUri?.AbsolutePath.Contains("/crimes-street/", StringComparison.Ordinal) == true;
+}
+
+/// <summary>One log line per pipeline event of an upstream (circuit opened or closed, an attempt timed out), no stack traces.</summary>
+internal sealed partial class UpstreamPipelineEvents(string upstream, UpstreamFailures failures, ILogger<UpstreamPipelineEvents> logger)
+{
+    public ValueTask CircuitOpened(TimeSpan breakDuration)
+    {
+        LogCircuitOpened(logger, upstream, breakDuration.TotalSeconds, failures.OpenCircuit(upstream));
+        return ValueTask.CompletedTask;
     }
+
+    public ValueTask CircuitClosed()
+    {
+        LogCircuitClosed(logger, upstream);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask AttemptTimedOut(TimeSpan timeout)
+    {
+        var cause = $"no answer within {timeout.TotalSeconds:0} s";
+        failures.Record(upstream, cause);
+        LogTimedOut(logger, upstream, cause);
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Upstream}: {Reason}; calls are refused for {Seconds:0} s")]
+    private static partial void LogCircuitOpened(ILogger logger, string upstream, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Upstream}: circuit closed, calls go through again")]
+    private static partial void LogCircuitClosed(ILogger logger, string upstream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Upstream} attempt failed: {Cause}")]
+    private static partial void LogTimedOut(ILogger logger, string upstream, string cause);
 }

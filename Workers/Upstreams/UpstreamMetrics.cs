@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 
 namespace EventDriven.Workers.Upstreams;
 
@@ -47,8 +48,14 @@ public sealed class UpstreamMetrics : IDisposable
     public void Dispose() => _meter.Dispose();
 }
 
-/// <summary>Sits inside the resilience pipeline, so it sees every attempt, not just the final answer.</summary>
-internal sealed class UpstreamMetricsHandler(UpstreamMetrics metrics, string upstream) : DelegatingHandler
+/// <summary>
+/// Sits inside the resilience pipeline, so it sees every attempt, not just the final answer: counts it, and logs a
+/// failed one as one line with its cause (the pipeline's own telemetry, which logs a stack trace per retry, is turned
+/// down to debug). The last cause is kept for <see cref="UpstreamFailures"/>, so a call refused by an open circuit can
+/// say what opened it.
+/// </summary>
+internal sealed partial class UpstreamAttemptHandler(UpstreamMetrics metrics, UpstreamFailures failures, ILogger<UpstreamAttemptHandler> logger, string upstream)
+    : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -56,13 +63,49 @@ internal sealed class UpstreamMetricsHandler(UpstreamMetrics metrics, string ups
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            metrics.Record(upstream, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.Record(upstream, (int)response.StatusCode, elapsed);
+            if ((int)response.StatusCode >= 500 && !UpstreamClientsExtensions.MeansTooManyCrimes(response))
+            {
+                var cause = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+                failures.Record(upstream, cause);
+                LogFailedAttempt(logger, upstream, request.Method.Method, PathOf(request), cause, elapsed.TotalMilliseconds);
+            }
+            else if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+            {
+                LogThrottled(logger, upstream, PathOf(request), response.Headers.RetryAfter?.ToString() ?? "none");
+            }
+
             return response;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            metrics.Record(upstream, 0, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.Record(upstream, 0, elapsed);
+            failures.Record(upstream, e.Message);
+            LogFailedAttempt(logger, upstream, request.Method.Method, PathOf(request), e.Message, elapsed.TotalMilliseconds);
             throw;
         }
     }
+
+    /// <summary>The path and query without scheme, host or credentials: what identifies the call in a log line.</summary>
+    private static string PathOf(HttpRequestMessage request) => request.RequestUri?.PathAndQuery ?? "?";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Upstream} {Method} {Path} attempt failed after {ElapsedMs:0} ms: {Cause}")]
+    private static partial void LogFailedAttempt(ILogger logger, string upstream, string method, string path, string cause, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Upstream} {Path} answered 429 Too Many Requests (Retry-After {RetryAfter})")]
+    private static partial void LogThrottled(ILogger logger, string upstream, string path, string retryAfter);
+}
+
+/// <summary>The last failed attempt's cause per upstream: what a call refused by an open circuit reports as its reason.</summary>
+public sealed class UpstreamFailures
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _last = new(StringComparer.Ordinal);
+
+    public void Record(string upstream, string cause) => _last[upstream] = cause;
+
+    /// <summary>"circuit open after: Name or service not known (api.postcodes.io:443)".</summary>
+    public string OpenCircuit(string upstream) =>
+        _last.TryGetValue(upstream, out var cause) ? $"circuit open after: {cause}" : "circuit open";
 }

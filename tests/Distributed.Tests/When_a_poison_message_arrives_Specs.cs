@@ -1,7 +1,7 @@
 using System.Text;
+using EventDriven.Contracts;
 using EventDriven.Hosting.Bus;
 using EventDriven.Hosting.DeadLetters;
-using EventDriven.Contracts;
 using EventDriven.TestSupport;
 using RabbitMQ.Client;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using EventDriven.Contracts;
 using EventDriven.Hosting.Bus;
 using EventDriven.Hosting.DeadLetters;
-using EventDriven.Contracts;
 using EventDriven.TestSupport;
 
 namespace EventDriven.Distributed.Tests;

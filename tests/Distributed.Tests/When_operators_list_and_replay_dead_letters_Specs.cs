@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using EventDriven.Contracts;
 using EventDriven.Hosting.Bus;
 using EventDriven.Hosting.DeadLetters;
-using EventDriven.Contracts;
 using EventDriven.TestSupport;
 using RabbitMQ.Client;
 

@@ -1,5 +1,5 @@
-using EventDriven.Sagas;
 using EventDriven.Persistence;
+using EventDriven.Sagas;
 
 namespace EventDriven.Functions.Tests;
 

@@ -1,13 +1,13 @@
+using Amazon.EC2;
 using EventDriven.Contracts;
 using EventDriven.Functions.LocalScheduler;
 using EventDriven.Functions.Snapshots;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
-using Amazon.EC2;
+using EventDriven.Sagas;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventDriven.Functions.Tests;

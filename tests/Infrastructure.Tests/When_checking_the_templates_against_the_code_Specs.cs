@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts;
 using EventDriven.Functions;
 using EventDriven.Functions.LocalScheduler;
@@ -8,6 +7,7 @@ using EventDriven.Functions.Schedules;
 using EventDriven.Functions.Snapshots;
 using EventDriven.Infrastructure.Tests.Templates;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Workers.Upstreams;
 using Microsoft.Extensions.DependencyInjection;
 using YamlDotNet.RepresentationModel;
 

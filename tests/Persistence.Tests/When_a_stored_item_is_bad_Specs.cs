@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2.Model;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Sagas;
 using EventDriven.TestSupport;
 using MassTransit;
 using MassTransit.Testing;

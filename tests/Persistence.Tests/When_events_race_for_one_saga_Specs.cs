@@ -1,9 +1,9 @@
 using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Values;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Sagas;
 using EventDriven.TestSupport;
 using MassTransit;
 using MassTransit.Testing;

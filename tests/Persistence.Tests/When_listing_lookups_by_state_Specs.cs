@@ -1,6 +1,6 @@
 using EventDriven.Contracts;
-using EventDriven.Sagas;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Sagas;
 using EventDriven.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

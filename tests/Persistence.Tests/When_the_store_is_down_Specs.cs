@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using EventDriven.Contracts;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Sagas;
 using EventDriven.TestSupport;
 using MassTransit;
 using MassTransit.Testing;

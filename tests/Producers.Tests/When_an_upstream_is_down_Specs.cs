@@ -1,5 +1,7 @@
 using System.Net;
 using EventDriven.Simulator;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EventDriven.Producers.Tests;
 
@@ -24,5 +26,85 @@ public sealed class When_an_upstream_is_down_Specs
         var completed = await client.UntilFinishedAsync(retried.Headers.Location!.OriginalString);
         Assert.True(completed.GetProperty("status").GetString() == "Completed", completed.ToString());
         Assert.Equal(2, completed.GetProperty("attempts").GetInt32());
+    }
+}
+
+/// <summary>
+/// The upstreams unreachable for real (a closed port, the real HTTP stack): each failed attempt is one log line with
+/// its cause, a lookup that fails for good is one more, and nothing logs a stack trace; a lookup failed by the open
+/// circuit says what opened it.
+/// </summary>
+public sealed class When_the_upstreams_are_unreachable_Specs
+{
+    [Fact]
+    public async Task Should_log_one_line_per_failed_attempt_and_keep_the_cause_behind_an_open_circuit()
+    {
+        var logs = new CapturedLogs();
+        await using var factory = new EmbeddedApiFactory()
+            .WithSetting("Upstreams:Simulate", "false")
+            .WithSetting("Upstreams:PostcodesIo:BaseUrl", "http://127.0.0.1:1/")
+            .WithSetting("Upstreams:PoliceApi:BaseUrl", "http://127.0.0.1:1/api/");
+        using var host = factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        var client = host.CreateClient();
+
+        // Enough failed attempts (lookups x endpoint tries x HTTP tries) to open the circuit (20 within 30 s).
+        var postcodes = new[] { "NE1 4ST", "M1 1AE", "B33 8TH", "LS1 4DY", "CF10 1EP" };
+        var statusUrls = new List<string>();
+        foreach (var postcode in postcodes)
+        {
+            statusUrls.Add((await client.GetAsync($"/postcode/{Uri.EscapeDataString(postcode)}")).Headers.Location!.OriginalString);
+        }
+
+        var reasons = new List<string>();
+        foreach (var url in statusUrls)
+        {
+            var finished = await client.UntilFinishedAsync(url, TimeSpan.FromSeconds(90));
+            Assert.Equal("Failed", finished.GetProperty("status").GetString());
+            reasons.Add(finished.GetProperty("reason").GetString()!);
+        }
+
+        Assert.All(reasons, reason => Assert.Contains("127.0.0.1:1", reason, StringComparison.Ordinal));
+        Assert.Contains(reasons, reason => reason.Contains("circuit open after: Connection refused (127.0.0.1:1)", StringComparison.Ordinal));
+
+        var entries = logs.Snapshot();
+        Assert.DoesNotContain(entries, e => e.Exception is not null && e.Level >= LogLevel.Warning);
+        var attempts = entries.Count(e => e.Message.Contains("attempt failed", StringComparison.Ordinal));
+        Assert.InRange(attempts, 20, 60); // one line per attempt that reached the network; refused ones are not attempts
+        Assert.Equal(postcodes.Length, entries.Count(e => e.Message.Contains("failed after its retries", StringComparison.Ordinal)));
+    }
+
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        private readonly List<(LogLevel Level, string Category, string Message, Exception? Exception)> _entries = [];
+
+        public IReadOnlyList<(LogLevel Level, string Category, string Message, Exception? Exception)> Snapshot()
+        {
+            lock (_entries)
+            {
+                return _entries.ToList();
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturedLogs owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (owner._entries)
+                {
+                    owner._entries.Add((logLevel, category, formatter(state, exception), exception));
+                }
+            }
+        }
     }
 }

@@ -1,9 +1,9 @@
 using System.Reflection;
-using EventDriven.Hosting.Bus;
-using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts;
-using EventDriven.Producers.Admin;
+using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
+using EventDriven.Producers.Admin;
+using EventDriven.Workers.Upstreams;
 
 namespace EventDriven.Producers.Tests;
 

@@ -1,5 +1,5 @@
-using EventDriven.Workers.Upstreams;
 using EventDriven.Simulator;
+using EventDriven.Workers.Upstreams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using EventDriven.Hosting.Bus;
-using EventDriven.Workers.Upstreams;
 using EventDriven.Persistence;
+using EventDriven.Workers.Upstreams;
 using Microsoft.Extensions.Options;
 
 namespace EventDriven.Workers.Tests;

@@ -1,5 +1,5 @@
-using EventDriven.Workers.Upstreams;
 using EventDriven.Simulator;
+using EventDriven.Workers.Upstreams;
 
 namespace EventDriven.Workers.Tests;
 

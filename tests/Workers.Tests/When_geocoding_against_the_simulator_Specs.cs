@@ -1,6 +1,6 @@
-using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts.Values;
 using EventDriven.Simulator;
+using EventDriven.Workers.Upstreams;
 
 namespace EventDriven.Workers.Tests;
 

@@ -1,12 +1,12 @@
-using EventDriven.Workers.Lookups;
-using EventDriven.Workers.Upstreams;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Results;
 using EventDriven.Contracts.Values;
-using EventDriven.Sagas;
 using EventDriven.Persistence;
 using EventDriven.Persistence.InMemory;
+using EventDriven.Sagas;
 using EventDriven.Simulator;
+using EventDriven.Workers.Lookups;
+using EventDriven.Workers.Upstreams;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
