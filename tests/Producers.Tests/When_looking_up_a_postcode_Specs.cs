@@ -32,6 +32,23 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
     }
 
     [Fact]
+    public async Task Should_answer_a_poll_of_a_completed_lookup_with_the_same_result_bytes_as_the_postcode()
+    {
+        var accepted = await _client.GetAsync("/postcode/SW1A%200AA");
+        await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
+
+        var postcode = await _client.GetByteArrayAsync("/postcode/SW1A%200AA");
+        var poll = await _client.GetAsync(accepted.Headers.Location.OriginalString);
+
+        // The poll's envelope carries the result as the cached bytes /postcode serves, spliced in, not re-serialised.
+        Assert.Equal("application/json", poll.Content.Headers.ContentType!.MediaType);
+        using var status = JsonDocument.Parse(await poll.Content.ReadAsByteArrayAsync());
+        Assert.Equal("Completed", status.RootElement.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(postcode), status.RootElement.GetProperty("result").GetRawText());
+        Assert.Equal(1, status.RootElement.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
     public async Task Should_reject_a_malformed_postcode_with_problem_json()
     {
         var response = await _client.GetAsync("/postcode/QQ1%201AA");
