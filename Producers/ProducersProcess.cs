@@ -9,6 +9,7 @@ using EventDriven.Producers.Admin;
 using EventDriven.Producers.Apis;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
+using EventDriven.Producers.Pages;
 using EventDriven.Sagas;
 using EventDriven.Simulator;
 using EventDriven.Workers;
@@ -77,6 +78,8 @@ public static class ProducersProcess
         app.UseExceptionHandler();
         // Every error answer is problem+json, including routing's 404 and 405.
         app.UseStatusCodePages();
+        // The web pages (wwwroot): existing files only, so the API's paths and its 404s stay as they are.
+        app.UseWebPages();
 
         app.UseRateLimiter();
 
