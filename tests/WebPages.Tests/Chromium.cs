@@ -98,11 +98,15 @@ public sealed class Chromium : IDisposable
 
     /// <summary>
     /// A screenshot of the whole page (DevTools' capture beyond the viewport) under the test output's screenshots/;
-    /// with <c>WEBPAGES_UPDATE_DOCS=1</c> also into docs/screenshots/, where the README shows them.
+    /// with <c>WEBPAGES_UPDATE_DOCS=1</c> also into docs/screenshots/, where the README shows them. With
+    /// <paramref name="through"/> (a CSS selector) it stops below that element.
     /// </summary>
-    public string SaveScreenshot(string name)
+    public string SaveScreenshot(string name, string? through = null)
     {
-        var size = Strings("return [document.documentElement.clientWidth, Math.ceil(document.body.scrollHeight)];")
+        var size = Strings(
+                "const end = arguments[0] ? document.querySelector(arguments[0]).getBoundingClientRect().bottom + window.scrollY + 16 : document.body.scrollHeight;" +
+                "return [document.documentElement.clientWidth, Math.ceil(end)];",
+                through ?? string.Empty)
             .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var shot = (Dictionary<string, object?>?)Driver.ExecuteCdpCommand("Page.captureScreenshot", new Dictionary<string, object?>
         {

@@ -69,6 +69,18 @@ public sealed class When_a_lookup_is_refused_on_the_page_Specs(PagesApp app, Chr
         Assert.Equal("true", _page.Longitude.GetDomAttribute("aria-invalid"));
     }
 
+    [Fact]
+    public void Should_say_that_a_lookup_failed_when_its_area_is_too_dense_to_fetch()
+    {
+        // The simulator's Bristol holds more crimes than even 16 sectors may return: the saga ends Failed.
+        browser.Open(app.Url("/?latitude=51.4545&longitude=-2.5879"));
+        var (title, detail) = _page.WaitForProblem();
+
+        Assert.Equal("Failed", _page.StatesSeen[^1]);
+        Assert.Equal("The lookup failed", title);
+        Assert.Contains("try again", detail, StringComparison.OrdinalIgnoreCase);
+    }
+
     private IWebDriver Driver => browser.Driver;
 
     /// <summary>The API's own problem details for the query: (title, detail).</summary>
