@@ -80,8 +80,10 @@ async function start(query, { fromUser = false } = {}) {
     showProblem(error, query);
     document.title = `${error.title ?? 'Error'} · ${baseTitle}`;
   } finally {
-    page.result.removeAttribute('aria-busy');
-    if (running === controller) running = null;
+    if (running === controller) {
+      running = null;
+      page.result.removeAttribute('aria-busy');
+    }
   }
 }
 

@@ -10,7 +10,8 @@ export class LookupEndedError extends ProblemError {
   constructor(status) {
     super(0, {
       title: status.status === 'Failed' ? 'The lookup failed' : `The lookup ended: ${status.status}`,
-      detail: 'The crime data could not be fetched this time, even after several attempts. Please try again in a few minutes.',
+      detail: 'The crime data could not be fetched this time, even after several attempts. Please try again in a few minutes.' +
+        (status.reason ? ` (The service gave this reason: ${status.reason})` : ''),
     });
     this.name = 'LookupEndedError';
     this.lookup = status;
