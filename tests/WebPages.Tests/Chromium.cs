@@ -24,8 +24,14 @@ public sealed class Chromium : IDisposable
     private readonly DirectoryInfo _profile;
 
     public Chromium()
+        : this(BrowserPath, DriverPath)
     {
-        foreach (var (path, package) in new[] { (BrowserPath, "chromium"), (DriverPath, "chromium-driver") })
+    }
+
+    /// <summary>Starts the browser; throws at once, saying what to install, when either binary is missing.</summary>
+    internal Chromium(string browserPath, string driverPath)
+    {
+        foreach (var (path, package) in new[] { (browserPath, "chromium"), (driverPath, "chromium-driver") })
         {
             if (!File.Exists(path))
             {
@@ -36,7 +42,7 @@ public sealed class Chromium : IDisposable
         }
 
         _profile = Directory.CreateTempSubdirectory("webpages-chromium-");
-        var options = new ChromeOptions { BinaryLocation = BrowserPath };
+        var options = new ChromeOptions { BinaryLocation = browserPath };
         options.AddArguments(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
@@ -44,7 +50,7 @@ public sealed class Chromium : IDisposable
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
         options.SetLoggingPreference(LogType.Browser, LogLevel.All);
 
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driverPath)!, Path.GetFileName(driverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
         service.InitializationTimeout = TimeSpan.FromSeconds(30);
