@@ -21,6 +21,7 @@ public sealed class When_looking_up_crimes_on_the_page_Specs(PagesApp app, Chrom
         // It followed the 202 to the end: the 202's state first, Completed last, and polls of the Location.
         Assert.Equal("Geocoding", _page.StatesSeen[0]);
         Assert.Equal("Completed", _page.StatesSeen[^1]);
+        Assert.Single(_page.StatesSeen, s => s == "Completed");
         Assert.Contains(browser.AddressesRequested(), a => a.Contains($"/lookups/{api.GetProperty("lookupId").GetString()}", StringComparison.Ordinal));
 
         AssertShows(api);

@@ -66,7 +66,7 @@ async function start(query, { fromUser = false } = {}) {
       },
       onRetry: (seconds, problem) => announce(`${problem.title}. Trying again in ${Math.ceil(seconds)} s…`),
     });
-    seen.push('Completed');
+    if (seen.at(-1) !== 'Completed') seen.push('Completed'); // a 200 at once, or a poll that said so
     showStep('Completed', seen);
     showResult(result, stored);
     const place = placeOf(result);
