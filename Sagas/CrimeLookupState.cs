@@ -27,6 +27,9 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     public double? Longitude { get; set; }
     public string? Country { get; set; }
 
+    /// <summary>The police force area of the postcode (postcodes.io's <c>pfa</c>); null for coordinates and where there is none.</summary>
+    public string? PoliceForceArea { get; set; }
+
     /// <summary>Police data month of the last completed attempt (<c>YYYY-MM</c>); the results store key with <see cref="LookupKey"/>.</summary>
     public string? Month { get; set; }
     public int? TotalCrimes { get; set; }
@@ -49,7 +52,8 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     /// <summary>An immutable copy for readers (API, operators, functions), who must never hold the live instance.</summary>
     public LookupSnapshot ToSnapshot() => new(
         CorrelationId, CurrentState, LookupKey, Postcode, Latitude, Longitude, Country, Month, TotalCrimes, DataSource,
-        FailureReason, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt);
+        FailureReason, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt,
+        PoliceForceArea);
 
     /// <summary>Whether this finished lookup still answers requests (see <see cref="LookupFreshness"/>).</summary>
     public bool IsFresh(LookupOptions options, DateTimeOffset now) => LookupFreshness.IsFresh(CurrentState, CompletedAt, options, now);
@@ -118,9 +122,10 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         UpdatedAt = now;
     }
 
-    internal void Geocoded(string? country, double latitude, double longitude, DateTimeOffset now)
+    internal void Geocoded(string? country, string? policeForceArea, double latitude, double longitude, DateTimeOffset now)
     {
         Country = country;
+        PoliceForceArea = policeForceArea;
         Latitude = latitude;
         Longitude = longitude;
         FailureReason = null;
@@ -130,6 +135,16 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     internal void MarkUnsupported(string? country, DateTimeOffset now)
     {
         Country = country;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The geocoder knows the postcode but gives no point: a final answer, with its own reason.</summary>
+    internal void MarkNoLocation(string? country, string? policeForceArea, DateTimeOffset now)
+    {
+        Country = country;
+        PoliceForceArea = policeForceArea;
+        FailureReason = LookupReasons.NoLocation;
+        CompletedAt = now;
         UpdatedAt = now;
     }
 

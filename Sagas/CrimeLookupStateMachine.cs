@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace EventDriven.Sagas;
 
 /// <summary>
-/// The lookup saga: Geocoding → FetchingCrimes → Completed, with side exits NotFound, Unsupported and Failed
+/// The lookup saga: Geocoding → FetchingCrimes → Completed, with side exits NotFound, NoLocation, Unsupported and Failed
 /// (docs/architecture.md has the state diagram; a test checks it against this machine). One <c>During</c> block per
 /// state, in the diagram's order, says everything that state does with every event. Duplicate requests for a key whose
 /// attempt is under way are counted, not re-run: one upstream call per key.
@@ -109,6 +109,16 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
             Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
             Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
 
+        // The geocoder knows the postcode without a point (Channel Islands, Isle of Man): a final answer, remembered like
+        // NotFound for NotFoundFreshFor, then asked again.
+        During(NoLocation,
+            When(PostcodeRequested)
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => !ctx.Saga.IsFresh(_options, Now), GeocodeAttempt),
+            Ignore(CoordinatesRequested),
+            Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
+            Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
+
         // Scotland does not become supported over time: every request is counted for the registry.
         During(Unsupported,
             When(PostcodeRequested)
@@ -130,7 +140,7 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
             CrimesArrive(),
             Ignore(GeocodeFaulted), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
 
-        foreach (var finished in new[] { Completed, NotFound, Unsupported, Failed })
+        foreach (var finished in new[] { Completed, NotFound, NoLocation, Unsupported, Failed })
         {
             WhenEnter(finished, x => x.Then(ctx => metrics?.Outcome(ctx.Saga.CurrentState)));
         }
@@ -140,6 +150,7 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
     public State FetchingCrimes { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
     public State NotFound { get; private set; } = null!;
+    public State NoLocation { get; private set; } = null!;
     public State Unsupported { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
 
@@ -156,7 +167,8 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
 
     /// <summary>
     /// The geocoder knows the postcode: its country settles Scotland for cross-border areas; a point moves the lookup on
-    /// to the crimes; no point (postcodes.io has such entries) fails it.
+    /// to the crimes; no point (postcodes.io has such entries: its issues #310 and #426) is a final answer, NoLocation,
+    /// not a failure (a failure is never fresh, so every request would ask the geocoder again).
     /// </summary>
     private EventActivityBinder<CrimeLookupState, PostcodeGeocoded> GeocoderAnswers() =>
         When(PostcodeGeocoded)
@@ -169,10 +181,11 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 elsewhere => elsewhere.IfElse(
                     ctx => ctx.Message.Latitude is null || ctx.Message.Longitude is null,
                     pointless => pointless
-                        .Then(ctx => ctx.Saga.Fail("The geocoder knows this postcode but has no coordinates for it.", Now, ctx.Message.Country))
-                        .TransitionTo(Failed),
+                        .Then(ctx => ctx.Saga.MarkNoLocation(ctx.Message.Country, ctx.Message.PoliceForceArea, Now))
+                        .TransitionTo(NoLocation),
                     located => located
-                        .Then(ctx => ctx.Saga.Geocoded(ctx.Message.Country, ctx.Message.Latitude!.Value, ctx.Message.Longitude!.Value, Now))
+                        .Then(ctx => ctx.Saga.Geocoded(
+                            ctx.Message.Country, ctx.Message.PoliceForceArea, ctx.Message.Latitude!.Value, ctx.Message.Longitude!.Value, Now))
                         .SendFetchCrimes()
                         .TransitionTo(FetchingCrimes)));
 

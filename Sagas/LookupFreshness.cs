@@ -8,7 +8,8 @@ public static class LookupFreshness
     public static bool IsFresh(string status, DateTimeOffset? completedAt, LookupOptions options, DateTimeOffset now) => status switch
     {
         LookupStatus.Completed => completedAt is { } completed && now - completed <= options.ResultsFreshFor,
-        LookupStatus.NotFound => completedAt is { } completed && now - completed <= options.NotFoundFreshFor,
+        // Answers about the postcode itself: postcodes.io learns of new postcodes and points with each ONSPD release.
+        LookupStatus.NotFound or LookupStatus.NoLocation => completedAt is { } completed && now - completed <= options.NotFoundFreshFor,
         // Scotland does not join data.police.uk over time.
         LookupStatus.Unsupported => true,
         _ => false,

@@ -10,6 +10,7 @@ namespace EventDriven.Sagas;
 /// <param name="Status">One of <see cref="Contracts.LookupStatus"/> (or MassTransit's <c>Initial</c> for an instance not yet started).</param>
 /// <param name="Reason">Why the lookup is NotFound or Failed (the saga's failure reason, in full: this is the operators' view).</param>
 /// <param name="Version">The optimistic-locking version the copy was read at.</param>
+/// <param name="PoliceForceArea">The police force area of the postcode (postcodes.io's <c>pfa</c>).</param>
 public sealed record LookupSnapshot(
     Guid LookupId,
     string Status,
@@ -30,7 +31,8 @@ public sealed record LookupSnapshot(
     DateTimeOffset FirstRequestedAt,
     DateTimeOffset LastRequestedAt,
     DateTimeOffset? AttemptStartedAt,
-    DateTimeOffset? CompletedAt)
+    DateTimeOffset? CompletedAt,
+    string? PoliceForceArea = null)
 {
     /// <summary>True once a request has started the lookup (an instance MassTransit created but never saved has no key).</summary>
     [JsonIgnore]

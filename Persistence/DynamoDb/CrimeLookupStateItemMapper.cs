@@ -24,6 +24,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
     {
         LookupStatus.Completed => TimeSpan.FromDays(100),
         LookupStatus.NotFound => TimeSpan.FromDays(100),
+        LookupStatus.NoLocation => TimeSpan.FromDays(100),
         LookupStatus.Failed => TimeSpan.FromDays(30),
         _ => null,
     };
@@ -51,6 +52,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
         item.AddIfNotNull(nameof(CrimeLookupState.Latitude), instance.Latitude);
         item.AddIfNotNull(nameof(CrimeLookupState.Longitude), instance.Longitude);
         item.AddIfNotNull(nameof(CrimeLookupState.Country), instance.Country);
+        item.AddIfNotNull(nameof(CrimeLookupState.PoliceForceArea), instance.PoliceForceArea);
         item.AddIfNotNull(nameof(CrimeLookupState.Month), instance.Month);
         item.AddIfNotNull(nameof(CrimeLookupState.TotalCrimes), instance.TotalCrimes);
         item.AddIfNotNull(nameof(CrimeLookupState.DataSource), instance.DataSource);
@@ -82,6 +84,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
             Latitude = item.OptionalDouble(nameof(CrimeLookupState.Latitude)),
             Longitude = item.OptionalDouble(nameof(CrimeLookupState.Longitude)),
             Country = item.OptionalString(nameof(CrimeLookupState.Country)),
+            PoliceForceArea = item.OptionalString(nameof(CrimeLookupState.PoliceForceArea)),
             Month = item.OptionalString(nameof(CrimeLookupState.Month)),
             TotalCrimes = item.OptionalInt(nameof(CrimeLookupState.TotalCrimes)),
             DataSource = item.OptionalString(nameof(CrimeLookupState.DataSource)),

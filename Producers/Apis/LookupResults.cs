@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,7 +20,11 @@ internal static class LookupResults
                 http.Response.Headers.RetryAfter = "1";
                 return TypedResults.Accepted(statusUrl, new LookupAcceptedResponse(accepted.LookupId, accepted.Status, statusUrl));
             case LookupAnswer.NotFound notFound:
-                return Problems.Of(StatusCodes.Status404NotFound, "Postcode not found", notFound.Reason, notFound.LookupId);
+                // A terminated postcode existed once: say when it ended rather than that it was never found.
+                var title = LookupReasons.IsTerminated(notFound.Reason) ? "Postcode terminated" : "Postcode not found";
+                return Problems.Of(StatusCodes.Status404NotFound, title, notFound.Reason, notFound.LookupId);
+            case LookupAnswer.NoLocation noLocation:
+                return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Postcode has no location", noLocation.Reason, noLocation.LookupId);
             case LookupAnswer.Unsupported unsupported:
                 return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Unsupported area", unsupported.Reason, unsupported.LookupId);
             default:

@@ -15,7 +15,7 @@ public static class PostcodeApi
         api.MapGet("/{**postcode}", GetCrimesByPostcode)
             .WithName("GetCrimesByPostcode")
             .WithSummary("Last month's street crimes within a mile of a UK postcode")
-            .WithDescription("200 from the results store, 202 while the lookup runs (poll Location), 400 bad format, 404 unknown postcode, 422 Scotland.");
+            .WithDescription("200 from the results store, 202 while the lookup runs (poll Location), 400 bad format, 404 unknown or terminated postcode, 422 Scotland or a postcode without coordinates (Channel Islands, Isle of Man).");
         return api;
     }
 

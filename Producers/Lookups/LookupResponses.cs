@@ -48,6 +48,7 @@ public sealed record LookupStatusResponse(
     private static string? ReasonFor(LookupSnapshot state) => state.Status switch
     {
         Contracts.LookupStatus.Unsupported => Contracts.LookupReasons.Unsupported,
+        Contracts.LookupStatus.NoLocation => Contracts.LookupReasons.NoLocation,
         Contracts.LookupStatus.NotFound or Contracts.LookupStatus.Failed => state.Reason,
         _ => null,
     };

@@ -46,6 +46,8 @@ public sealed class LookupService(
                     break; // result expired before the instance: fetch again
                 case LookupStatus.NotFound:
                     return new LookupAnswer.NotFound(key.CorrelationId, state.Reason ?? "Postcode not found");
+                case LookupStatus.NoLocation:
+                    return new LookupAnswer.NoLocation(key.CorrelationId, LookupReasons.NoLocation);
                 case LookupStatus.Unsupported:
                     // Counted by the saga for the unsupported-postcode registry.
                     await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
@@ -138,6 +140,9 @@ public abstract record LookupAnswer
     public sealed record Accepted(Guid LookupId, string Status) : LookupAnswer;
 
     public sealed record NotFound(Guid LookupId, string Reason) : LookupAnswer;
+
+    /// <summary>The postcode exists but has no coordinates: nothing to look crimes up around.</summary>
+    public sealed record NoLocation(Guid LookupId, string Reason) : LookupAnswer;
 
     public sealed record Unsupported(Guid LookupId, string Reason) : LookupAnswer;
 }

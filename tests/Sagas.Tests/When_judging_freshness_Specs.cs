@@ -73,7 +73,7 @@ public sealed class When_judging_freshness_Specs
     public void Should_cover_every_terminal_status()
     {
         // A new terminal status must get a freshness rule: this fails until someone decides it.
-        var decided = new[] { LookupStatus.Completed, LookupStatus.NotFound, LookupStatus.Unsupported, LookupStatus.Failed };
+        var decided = new[] { LookupStatus.Completed, LookupStatus.NotFound, LookupStatus.NoLocation, LookupStatus.Unsupported, LookupStatus.Failed };
 
         Assert.Equal(decided.Order(), LookupStatus.All.Where(LookupStatus.IsTerminal).Order());
     }
