@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -21,6 +22,8 @@ namespace EventDriven.Producers.Lookups;
 public sealed class SerializedResult
 {
     private readonly string _hash;
+    private readonly Lazy<byte[]> _brotli;
+    private readonly Lazy<byte[]> _gzip;
 
     public SerializedResult(byte[] json)
     {
@@ -29,9 +32,22 @@ public sealed class SerializedResult
         IdentityETag = $"\"{_hash}\"";
         BrotliETag = $"\"{_hash}-br\"";
         GzipETag = $"\"{_hash}-gzip\"";
+        // Compressed once, the first time a client asks for the coding, then served like the JSON itself: per request the
+        // middleware would compress the same bytes again (measured: a br hit ran at 0.38 of the bare endpoint that way).
+        _brotli = new(() => Compress(json, output => new BrotliStream(output, CompressionLevel.Optimal, leaveOpen: true)));
+        _gzip = new(() => Compress(json, output => new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true)));
     }
 
     public ReadOnlyMemory<byte> Json { get; }
+
+    /// <summary>The body in a content coding this class keeps (br, gzip), or null for any other.</summary>
+    public ReadOnlyMemory<byte>? Encoded(string? coding) => coding switch
+    {
+        // Typed arms: a null byte[] would convert to an empty (not a null) ReadOnlyMemory.
+        "br" => new ReadOnlyMemory<byte>(_brotli.Value),
+        "gzip" => new ReadOnlyMemory<byte>(_gzip.Value),
+        _ => (ReadOnlyMemory<byte>?)null,
+    };
 
     /// <summary>The tag of the uncompressed JSON.</summary>
     public string IdentityETag { get; }
@@ -53,6 +69,17 @@ public sealed class SerializedResult
         _ => $"\"{_hash}-{coding}\"",
     };
 
+    private static byte[] Compress(byte[] json, Func<Stream, Stream> encoder)
+    {
+        using var output = new MemoryStream(json.Length / 4);
+        using (var stream = encoder(output))
+        {
+            stream.Write(json);
+        }
+
+        return output.ToArray();
+    }
+
     private static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
@@ -60,7 +87,10 @@ public sealed class SerializedResult
 /// <summary>
 /// The 200 answer of <c>/postcode</c> and <c>/coordinates</c> from cached bytes, with HTTP caching (RFC 9110/9111):
 /// <c>ETag</c> (per content coding), <c>Cache-Control</c> with the freshness left, <c>Vary: Accept-Encoding</c>, and 304
-/// Not Modified when <c>If-None-Match</c> names the current tag (weak comparison, as §13.1.2 requires).
+/// Not Modified when <c>If-None-Match</c> names the current tag (weak comparison, as §13.1.2 requires). The content
+/// coding is the one ASP.NET Core's response compression would choose (its provider negotiates); for br and gzip the
+/// body is the result's own compressed copy, which the middleware then leaves alone (it never re-encodes a body that
+/// has a Content-Encoding).
 /// </summary>
 public sealed class SerializedLookupResult(SerializedResult result, string cacheControl) : IResult, IEndpointMetadataProvider
 {
@@ -74,7 +104,9 @@ public sealed class SerializedLookupResult(SerializedResult result, string cache
         var response = httpContext.Response;
         var headers = response.Headers;
         var acceptsCoding = request.Headers.ContainsKey(HeaderNames.AcceptEncoding);
-        var etag = Result.ETagFor(acceptsCoding ? NegotiatedCoding(httpContext) : null);
+        var coding = acceptsCoding ? NegotiatedCoding(httpContext) : null;
+        var encoded = Result.Encoded(coding);
+        var etag = Result.ETagFor(coding);
         headers.ETag = etag;
         headers.CacheControl = CacheControl;
         if (request.Headers.IfNoneMatch.Count > 0 && Matches(request.Headers.IfNoneMatch, etag))
@@ -85,14 +117,22 @@ public sealed class SerializedLookupResult(SerializedResult result, string cache
             return Task.CompletedTask;
         }
 
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        if (encoded is { } body)
+        {
+            headers.ContentEncoding = coding;
+            headers.Vary = HeaderNames.AcceptEncoding;
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body).AsTask();
+        }
+
         if (!acceptsCoding)
         {
             // With Accept-Encoding the compression middleware adds Vary itself; without, it stays out of the way.
             headers.Vary = HeaderNames.AcceptEncoding;
         }
 
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = Result.Json.Length;
         return response.Body.WriteAsync(Result.Json).AsTask();
     }
