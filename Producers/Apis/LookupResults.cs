@@ -46,6 +46,20 @@ internal static class LookupResults
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
+                // The handlers bind the selection as text (a bad value is their 400 naming what is valid, not the
+                // framework's); the document says what is valid.
+                foreach (var parameter in operation.Parameters ?? [])
+                {
+                    if (parameter is OpenApiParameter { Name: ResultSelection.MonthsParameter } months)
+                    {
+                        months.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = ResultSelection.MaxMonths.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                    }
+                    else if (parameter is OpenApiParameter { Name: ResultSelection.MonthParameter } month)
+                    {
+                        month.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$" };
+                    }
+                }
+
                 foreach (var status in new[] { "200", "304" })
                 {
                     if (operation.Responses?.TryGetValue(status, out var response) == true && response is OpenApiResponse concrete)

@@ -81,7 +81,13 @@ public sealed class LookupService(
             return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
         }
 
-        var status = state is not null && !LookupStatus.IsTerminal(state.Status) ? state.Status : InitialStatusOf(key);
+        var status = state switch
+        {
+            { Status: var running } when !LookupStatus.IsTerminal(running) => running,
+            // A new attempt on a completed lookup goes straight to the crimes: its point is known.
+            { Status: LookupStatus.Completed } => LookupStatus.FetchingCrimes,
+            _ => InitialStatusOf(key),
+        };
         recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status, now), AcceptedMemory);
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }

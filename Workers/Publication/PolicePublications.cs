@@ -2,6 +2,7 @@ using EventDriven.Contracts.Police;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
 using EventDriven.Workers.Upstreams;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,13 @@ namespace EventDriven.Workers.Publication;
 /// one whose claim in the shared store wins) asks <c>/crime-last-updated</c>; only when that moved (or once a day) it
 /// lists the months and the categories again. Every other process reads the record.
 /// </summary>
+/// <remarks>
+/// The police client is resolved per check from a scope: a typed HTTP client held by a singleton would keep one handler
+/// for ever (no DNS refresh), and building it (its resilience pipeline reads the validated upstream options) must not
+/// happen while the host is still being built.
+/// </remarks>
 public sealed partial class PolicePublications(
-    PoliceApiClient police,
+    IServiceScopeFactory scopes,
     IPolicePublicationStore store,
     TimeProvider time,
     IOptions<LookupOptions> options,
@@ -65,6 +71,8 @@ public sealed partial class PolicePublications(
 
     private async Task<PolicePublication> CheckAsync(PolicePublication? current, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var scope = scopes.CreateScope();
+        var police = scope.ServiceProvider.GetRequiredService<PoliceApiClient>();
         var lastUpdated = await police.GetCrimeLastUpdatedAsync(cancellationToken).ConfigureAwait(false);
         if (current is not null && string.Equals(current.LastUpdated, lastUpdated, StringComparison.Ordinal) && now - current.ListedAt < RelistAfter)
         {

@@ -56,6 +56,10 @@ public sealed class When_asking_for_months_and_categories_Specs(EmbeddedApiFacto
         await CompleteAsync("/postcode/CF10%201EP", expectedQuery: "");
         var before = factory.Simulator.Stats.CrimesRequests;
 
+        // The point is known: the new attempt goes straight to the crimes, and the 202 says so.
+        var accepted = await _client.GetAsync("/postcode/CF10%201EP?months=4");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("FetchingCrimes", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         await CompleteAsync("/postcode/CF10%201EP?months=4", expectedQuery: "?months=4");
 
         Assert.Equal(before + 3, factory.Simulator.Stats.CrimesRequests);

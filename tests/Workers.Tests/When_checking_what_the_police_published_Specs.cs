@@ -3,6 +3,7 @@ using EventDriven.Persistence.InMemory;
 using EventDriven.Sagas;
 using EventDriven.Simulator;
 using EventDriven.Workers.Publication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -110,7 +111,7 @@ public sealed class When_checking_what_the_police_published_Specs : IDisposable
     }
 
     private PolicePublications Checker(IPolicePublicationStore? store = null) =>
-        new(_host.Police, store ?? _store, _time, Options.Create(_options), NullLogger<PolicePublications>.Instance);
+        new(_host.Get<IServiceScopeFactory>(), store ?? _store, _time, Options.Create(_options), NullLogger<PolicePublications>.Instance);
 
     public void Dispose() => _host.Dispose();
 }

@@ -37,7 +37,7 @@ public sealed class When_the_lookup_consumers_run_Specs : IAsyncLifetime
         services.AddSingleton<IPolicePublicationStore, InMemoryPolicePublicationStore>();
         // The publication checks on a fake clock, to move past an interval; the HTTP pipeline keeps the real one (its retries wait on it).
         services.AddSingleton(sp => new PolicePublications(
-            sp.GetRequiredService<PoliceApiClient>(), sp.GetRequiredService<IPolicePublicationStore>(), _time,
+            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<IPolicePublicationStore>(), _time,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LookupOptions>>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<PolicePublications>.Instance));
         // The simulator on the real clock: its months follow today, whatever the fake clock of the claims says.
