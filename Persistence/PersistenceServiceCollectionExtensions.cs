@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class PersistenceServiceCollectionExtensions
 {
-    /// <summary>Binds <c>Persistence</c> options and registers the results store, state reader and registry of the chosen provider.</summary>
+    /// <summary>Binds <c>Persistence</c> options and registers the results store, police publication record, state reader and registry of the chosen provider.</summary>
     public static IServiceCollection AddLookupPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
@@ -24,6 +24,7 @@ public static class PersistenceServiceCollectionExtensions
         {
             case PersistenceProvider.InMemory:
                 services.TryAddSingleton<ILookupResultStore, InMemoryLookupResultStore>();
+                services.TryAddSingleton<IPolicePublicationStore, InMemoryPolicePublicationStore>();
                 services.TryAddSingleton<IUnsupportedPostcodeRegistry, InMemoryUnsupportedPostcodeRegistry>();
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
                 break;

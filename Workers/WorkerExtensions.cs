@@ -2,6 +2,7 @@ using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
 using EventDriven.Workers.Lookups;
+using EventDriven.Workers.Publication;
 using EventDriven.Workers.Upstreams;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,8 @@ public static class WorkerExtensions
 {
     /// <summary>
     /// The services the lookup workers need besides the bus: upstream clients with their resilience pipelines, the
-    /// lookup options, and in a worker process on RabbitMQ the fleet's police budget split and the stuck-lookup sweep.
+    /// lookup options, the check of the police's publication, and in a worker process on RabbitMQ the fleet's police
+    /// budget split and the stuck-lookup sweep.
     /// </summary>
     /// <param name="upstreamHandler">
     /// The upstream clients' primary handler; null for real HTTP. The embedded offline demo passes the simulator's.
@@ -27,6 +29,9 @@ public static class WorkerExtensions
     {
         services.AddLookupOptions(configuration);
         services.AddUpstreamClients(configuration, upstreamHandler);
+        // What the police have published, checked for the fleet by one process per interval (see PolicePublications).
+        services.TryAddSingleton<PolicePublications>();
+        services.AddHostedService<PolicePublicationMonitor>();
 
         var transport = configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
         if (role == BusRole.Workers && transport == BusTransport.RabbitMq)

@@ -144,7 +144,11 @@ public static class LookupsCommands
         Row("Postcode", s.Postcode);
         Row("Point", s.Latitude is null ? null : string.Create(CultureInfo.InvariantCulture, $"{s.Latitude}, {s.Longitude}"));
         Row("Country", s.Country);
+        Row("Force area", s.PoliceForceArea);
         Row("Month", s.Month);
+        Row("Months stored", s.Months is { Count: > 0 } months ? string.Join(", ", months) : null);
+        Row("Police data of", s.PoliceLastUpdated);
+        Row("Months pending", s.PendingMonths is { Count: > 0 } pending ? string.Join(", ", pending) : null);
         Row("Crimes", s.TotalCrimes);
         Row("Data source", s.DataSource);
         Row("Reason", s.Reason);

@@ -2,4 +2,13 @@ namespace EventDriven.Contracts.Messages;
 
 /// <summary>The Postcode API accepted a lookup that the results store could not answer.</summary>
 /// <param name="Postcode">Normalised form, e.g. <c>SW1A 1AA</c>.</param>
-public sealed record PostcodeRequested(Guid CorrelationId, string Postcode, DateTimeOffset RequestedAt);
+/// <param name="Months">
+/// The police months the request needs (<c>YYYY-MM</c>), resolved by the API from the police's list; empty or null for
+/// "the newest", when the API did not know the list.
+/// </param>
+/// <param name="PoliceDataUpdated">
+/// The police's last data update the API judged freshness by (<see cref="Police.PolicePublication.DataUpdated"/>); null
+/// when it did not know it.
+/// </param>
+public sealed record PostcodeRequested(
+    Guid CorrelationId, string Postcode, DateTimeOffset RequestedAt, IReadOnlyList<string>? Months = null, string? PoliceDataUpdated = null);

@@ -24,6 +24,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
     {
         LookupStatus.Completed => TimeSpan.FromDays(100),
         LookupStatus.NotFound => TimeSpan.FromDays(100),
+        LookupStatus.NoLocation => TimeSpan.FromDays(100),
         LookupStatus.Failed => TimeSpan.FromDays(30),
         _ => null,
     };
@@ -51,7 +52,11 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
         item.AddIfNotNull(nameof(CrimeLookupState.Latitude), instance.Latitude);
         item.AddIfNotNull(nameof(CrimeLookupState.Longitude), instance.Longitude);
         item.AddIfNotNull(nameof(CrimeLookupState.Country), instance.Country);
+        item.AddIfNotNull(nameof(CrimeLookupState.PoliceForceArea), instance.PoliceForceArea);
         item.AddIfNotNull(nameof(CrimeLookupState.Month), instance.Month);
+        item.AddIfNotEmpty(nameof(CrimeLookupState.Months), instance.Months);
+        item.AddIfNotNull(nameof(CrimeLookupState.PoliceLastUpdated), instance.PoliceLastUpdated);
+        item.AddIfNotEmpty(nameof(CrimeLookupState.PendingMonths), instance.PendingMonths);
         item.AddIfNotNull(nameof(CrimeLookupState.TotalCrimes), instance.TotalCrimes);
         item.AddIfNotNull(nameof(CrimeLookupState.DataSource), instance.DataSource);
         item.AddIfNotNull(nameof(CrimeLookupState.FailureReason), instance.FailureReason);
@@ -73,6 +78,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
             throw item.Invalid($"attribute 'State' holds '{state}', which is not a state of the lookup saga ({string.Join(", ", LookupStatus.All)}).");
         }
 
+        var month = item.OptionalString(nameof(CrimeLookupState.Month));
         return new CrimeLookupState
         {
             CurrentState = state,
@@ -82,7 +88,12 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
             Latitude = item.OptionalDouble(nameof(CrimeLookupState.Latitude)),
             Longitude = item.OptionalDouble(nameof(CrimeLookupState.Longitude)),
             Country = item.OptionalString(nameof(CrimeLookupState.Country)),
-            Month = item.OptionalString(nameof(CrimeLookupState.Month)),
+            PoliceForceArea = item.OptionalString(nameof(CrimeLookupState.PoliceForceArea)),
+            Month = month,
+            // Instances stored before months were recorded hold their one month only.
+            Months = item.Has(nameof(CrimeLookupState.Months)) || month is null ? item.OptionalStringList(nameof(CrimeLookupState.Months)) : [month],
+            PoliceLastUpdated = item.OptionalString(nameof(CrimeLookupState.PoliceLastUpdated)),
+            PendingMonths = item.OptionalStringList(nameof(CrimeLookupState.PendingMonths)),
             TotalCrimes = item.OptionalInt(nameof(CrimeLookupState.TotalCrimes)),
             DataSource = item.OptionalString(nameof(CrimeLookupState.DataSource)),
             FailureReason = item.OptionalString(nameof(CrimeLookupState.FailureReason)),

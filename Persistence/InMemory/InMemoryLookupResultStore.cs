@@ -11,6 +11,12 @@ public sealed class InMemoryLookupResultStore : ILookupResultStore
     public Task<CrimeLookupResult?> GetAsync(string lookupKey, string month, CancellationToken cancellationToken = default) =>
         Task.FromResult(_results.GetValueOrDefault((lookupKey, month)));
 
+    public Task<IReadOnlyList<CrimeLookupResult>> GetManyAsync(string lookupKey, IReadOnlyCollection<string> months, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<CrimeLookupResult>>(months
+            .Select(month => _results.GetValueOrDefault((lookupKey, month)))
+            .OfType<CrimeLookupResult>()
+            .ToList());
+
     public Task PutAsync(CrimeLookupResult result, CancellationToken cancellationToken = default)
     {
         _results[(result.LookupKey, result.Month)] = result;

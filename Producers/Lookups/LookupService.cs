@@ -1,5 +1,7 @@
+using System.Globalization;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
+using EventDriven.Contracts.Police;
 using EventDriven.Contracts.Values;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
@@ -11,10 +13,13 @@ namespace EventDriven.Producers.Lookups;
 
 /// <summary>
 /// What both APIs do with a valid query: answer from the results store when a fresh answer exists, otherwise
-/// publish the request (the saga de-duplicates by key) and accept it.
+/// publish the request (the saga de-duplicates by key) and accept it. Fresh means what the police have published
+/// says so: the months asked for are stored, fetched since the police last updated the data (the fleet's one record of
+/// their publication), so every instance decides alike.
 /// </summary>
 public sealed class LookupService(
     ILookupStateReader states,
+    IPolicePublicationStore publications,
     IPublishEndpoint publisher,
     IMemoryCache recentlyAccepted,
     LookupResultSerializer serializer,
@@ -27,49 +32,71 @@ public sealed class LookupService(
     /// <summary>Covers the moment between 202 and the saga creating its instance, when a poll would otherwise 404.</summary>
     private static readonly TimeSpan AcceptedMemory = TimeSpan.FromMinutes(10);
 
-    public async Task<LookupAnswer> RequestAsync(LookupKey key, CancellationToken cancellationToken)
+    /// <summary>The police's publication as the fleet last checked it (null before the first check): what selections are resolved against.</summary>
+    public ValueTask<PolicePublication?> PublicationAsync(CancellationToken cancellationToken) => publications.GetAsync(cancellationToken);
+
+    public async Task<LookupAnswer> RequestAsync(LookupKey key, ResultSelection selection, PolicePublication? publication, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var state = await states.GetAsync(key.CorrelationId, cancellationToken).ConfigureAwait(false);
+        var dataUpdated = publication?.DataUpdated;
 
-        if (state is not null && state.IsFresh(options.Value, now))
+        if (state is not null && state.IsStarted)
         {
             switch (state.Status)
             {
-                case LookupStatus.Completed when state.Month is { } month && state.CompletedAt is { } completedAt:
-                    var answer = await serializer.GetOrLoadAsync(key.Value, month, completedAt, cancellationToken).ConfigureAwait(false);
-                    if (answer is not null)
-                    {
-                        return new LookupAnswer.Completed(answer);
-                    }
-
-                    break; // result expired before the instance: fetch again
-                case LookupStatus.NotFound:
+                case LookupStatus.NotFound when state.IsFresh(options.Value, now):
                     return new LookupAnswer.NotFound(key.CorrelationId, state.Reason ?? "Postcode not found");
+                case LookupStatus.NoLocation when state.IsFresh(options.Value, now):
+                    return new LookupAnswer.NoLocation(key.CorrelationId, LookupReasons.NoLocation);
                 case LookupStatus.Unsupported:
                     // Counted by the saga for the unsupported-postcode registry.
-                    await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
+                    await PublishRequestAsync(key, [], null, now, cancellationToken).ConfigureAwait(false);
                     return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
+                case LookupStatus.NotFound or LookupStatus.NoLocation:
+                    break;
+                // Crimes stored under the police's current publication answer whatever the saga is doing now: an old
+                // month stays readable while a new attempt fetches the newest.
+                default:
+                    if (state.Answers(selection.Months, dataUpdated, options.Value, now))
+                    {
+                        if (await serializer.GetOrLoadAsync(state, selection, cancellationToken).ConfigureAwait(false) is { } answer)
+                        {
+                            return new LookupAnswer.Completed(new SerializedLookupResult(answer, CacheControlFor(state, publication, now)));
+                        }
+
+                        // The store no longer holds a month the saga counts on (its retention passed while the police
+                        // published nothing): asked for without the publication, the saga judges by its clock and fetches again.
+                        dataUpdated = null;
+                    }
+
+                    break;
             }
         }
 
-        await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
+        await PublishRequestAsync(key, selection.Months, dataUpdated, now, cancellationToken).ConfigureAwait(false);
 
         if (state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsScottish(postcode, country: null) == true)
         {
             return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
         }
 
-        var status = state is not null && !LookupStatus.IsTerminal(state.Status) ? state.Status : InitialStatusOf(key);
+        var status = state switch
+        {
+            { Status: var running } when !LookupStatus.IsTerminal(running) => running,
+            // A new attempt on a completed lookup goes straight to the crimes: its point is known.
+            { Status: LookupStatus.Completed } => LookupStatus.FetchingCrimes,
+            _ => InitialStatusOf(key),
+        };
         recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status, now), AcceptedMemory);
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }
 
     /// <summary>
-    /// What <c>GET /lookups/{id}</c> answers: the saga's view of the lookup, or null for an unknown id. A completed lookup
-    /// carries its result as the same cached bytes <c>/postcode</c> serves.
+    /// What <c>GET /lookups/{id}</c> answers: the saga's view of the lookup, or null for an unknown id. Once the months the
+    /// poll asks for are stored it is Completed, with the result as the same cached bytes <c>/postcode</c> serves.
     /// </summary>
-    public async Task<IResult?> GetStatusAsync(Guid lookupId, CancellationToken cancellationToken)
+    public async Task<IResult?> GetStatusAsync(Guid lookupId, ResultSelection selection, PolicePublication? publication, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
         recentlyAccepted.TryGetValue(lookupId, out AcceptedLookup? accepted);
@@ -86,17 +113,41 @@ public sealed class LookupService(
             return TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, state.Attempts, state.UpdatedAt, null));
         }
 
+        var now = time.GetUtcNow();
         var status = LookupStatusResponse.From(state);
-        if (state.Status == LookupStatus.Completed && state.Month is { } month && state.CompletedAt is { } completedAt &&
-            await serializer.GetOrLoadAsync(state.LookupKey, month, completedAt, cancellationToken).ConfigureAwait(false) is { } result)
+        if (state.Status is not (LookupStatus.NotFound or LookupStatus.NoLocation or LookupStatus.Unsupported) &&
+            state.Answers(selection.Months, publication?.DataUpdated, options.Value, now) &&
+            await serializer.GetOrLoadAsync(state, selection, cancellationToken).ConfigureAwait(false) is { } result)
         {
-            return new SerializedLookupStatus(status, result, serializer.JsonOptions);
+            return new SerializedLookupStatus(status with { Status = LookupStatus.Completed, Reason = null }, result, serializer.JsonOptions);
+        }
+
+        if (state.Status == LookupStatus.Completed && LookupKey.TryParse(state.LookupKey, out var key))
+        {
+            // Completed, but not with the months this poll asks for (its request has not reached the saga yet, or was
+            // never sent): ask for them (the saga de-duplicates) and say so, rather than "Completed" without a result.
+            await PublishRequestAsync(key, selection.Months, publication?.DataUpdated, now, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(status with { Status = LookupStatus.FetchingCrimes, Reason = null });
         }
 
         return TypedResults.Ok(status);
     }
 
-    private async Task PublishRequestAsync(LookupKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long a cache may keep the answer without asking again (RFC 9111 <c>max-age</c>): until the fleet's next
+    /// check of the police's publication could change it; while the publication is unknown, what the clock leaves.
+    /// </summary>
+    private string CacheControlFor(LookupSnapshot state, PolicePublication? publication, DateTimeOffset now)
+    {
+        var left = publication is not null
+            ? publication.CheckedAt + options.Value.PublicationCheckInterval - now
+            : (state.CompletedAt ?? now) + options.Value.ResultsFreshFor - now;
+        var seconds = Math.Max(0, (long)left.TotalSeconds);
+        return string.Create(CultureInfo.InvariantCulture, $"public, max-age={seconds}");
+    }
+
+    private async Task PublishRequestAsync(
+        LookupKey key, IReadOnlyList<string> months, string? policeDataUpdated, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
@@ -104,12 +155,12 @@ public sealed class LookupService(
         {
             if (key.Postcode is { } postcode)
             {
-                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now), timeout.Token).ConfigureAwait(false);
+                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now, months, policeDataUpdated), timeout.Token).ConfigureAwait(false);
             }
             else
             {
                 var point = key.Coordinates!.Value;
-                await publisher.Publish(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now), timeout.Token).ConfigureAwait(false);
+                await publisher.Publish(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now, months, policeDataUpdated), timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or MassTransitException && !cancellationToken.IsCancellationRequested)
@@ -138,6 +189,9 @@ public abstract record LookupAnswer
     public sealed record Accepted(Guid LookupId, string Status) : LookupAnswer;
 
     public sealed record NotFound(Guid LookupId, string Reason) : LookupAnswer;
+
+    /// <summary>The postcode exists but has no coordinates: nothing to look crimes up around.</summary>
+    public sealed record NoLocation(Guid LookupId, string Reason) : LookupAnswer;
 
     public sealed record Unsupported(Guid LookupId, string Reason) : LookupAnswer;
 }

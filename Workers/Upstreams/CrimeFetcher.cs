@@ -115,11 +115,18 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
                 lat,
                 lng,
                 crime.Location?.Street?.Name,
-                crime.OutcomeStatus?.Category is { } outcome ? new CrimeOutcome(outcome, crime.OutcomeStatus.Date) : null));
+                crime.OutcomeStatus?.Category is { } outcome ? new CrimeOutcome(outcome, crime.OutcomeStatus.Date) : null,
+                crime.Location?.Street?.Id,
+                NullIfEmpty(crime.LocationType),
+                NullIfEmpty(crime.LocationSubtype),
+                NullIfEmpty(crime.Context)));
         }
 
         return records;
     }
+
+    /// <summary>The police send "" for "none" (an empty subtype, no context): the result says null.</summary>
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     private static bool TryParse(string? text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);

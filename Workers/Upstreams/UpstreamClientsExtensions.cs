@@ -39,7 +39,6 @@ public static class UpstreamClientsExtensions
         services.TryAddSingleton<UpstreamFailures>();
         services.TryAddSingleton<FleetPoliceShare>();
         services.TryAddSingleton<PoliceApiRateLimiter>();
-        services.TryAddSingleton<PoliceMonthCache>();
         services.AddTransient<CrimeFetcher>();
 
         var postcodes = services.AddHttpClient<PostcodesIoClient>((sp, http) =>

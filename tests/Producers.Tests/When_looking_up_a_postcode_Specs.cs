@@ -101,14 +101,44 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         Assert.Equal("Completed", englishFinished.GetProperty("status").GetString());
     }
 
-    [Fact]
-    public async Task Should_report_a_postcode_without_coordinates_as_failed_with_the_reason()
+    [Theory]
+    [InlineData("LS1 8ZZ")]
+    [InlineData("JE2 4ST")] // postcodes.io issue #310: Jersey has no coordinates
+    [InlineData("IM1 1AD")] // postcodes.io issue #426: nor has the Isle of Man
+    public async Task Should_answer_a_postcode_without_coordinates_with_its_own_final_problem_and_no_more_geocoding(string postcode)
     {
-        var accepted = await _client.GetAsync("/postcode/LS1%208ZZ");
+        var path = "/postcode/" + Uri.EscapeDataString(postcode);
+        var accepted = await _client.GetAsync(path);
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
-
-        Assert.Equal("Failed", finished.GetProperty("status").GetString());
+        Assert.Equal("NoLocation", finished.GetProperty("status").GetString());
         Assert.Contains("no coordinates", finished.GetProperty("reason").GetString());
+        var geocodedBefore = factory.Simulator.Stats.GeocodeRequests;
+
+        for (var i = 0; i < 20; i++)
+        {
+            var again = await _client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+            Assert.Equal("application/problem+json", again.Content.Headers.ContentType!.MediaType);
+            var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Postcode has no location", problem.GetProperty("title").GetString());
+        }
+
+        Assert.Equal(geocodedBefore, factory.Simulator.Stats.GeocodeRequests);
+    }
+
+    [Fact]
+    public async Task Should_say_when_a_terminated_postcode_ended_rather_than_not_found()
+    {
+        var accepted = await _client.GetAsync("/postcode/SW1A%207ZZ");
+        var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
+        Assert.Equal("NotFound", finished.GetProperty("status").GetString());
+
+        var again = await _client.GetAsync("/postcode/SW1A%207ZZ");
+
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Postcode terminated", problem.GetProperty("title").GetString());
+        Assert.Equal("Terminated in June 2015: the postcode is no longer in use.", problem.GetProperty("detail").GetString());
     }
 
     internal static void AssertResultShape(JsonElement result, Guid lookupId)
