@@ -65,10 +65,13 @@ public static class ProducersProcess
         services.AddSingleton<LookupResultSerializer>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ServiceUnavailableExceptionHandler>();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // A value that does not bind is a 400 problem+json in every environment (Development would otherwise throw).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         services.AddOpenApi();
         services.AddPublicRateLimiting(builder.Configuration);
-        services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(builder.Configuration, AdminOptions.SectionName);
+        services.AddAdminKeyAuthentication(builder.Configuration);
         return builder;
     }
 
@@ -79,6 +82,9 @@ public static class ProducersProcess
         app.UseStatusCodePages();
 
         app.UseRateLimiter();
+        // Only /admin/* asks for authorisation (its key), before its parameters are bound.
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapPostcodeApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
         app.MapCoordinatesApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);

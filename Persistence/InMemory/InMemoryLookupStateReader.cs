@@ -67,7 +67,13 @@ public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupS
         }
 
         // Page token = the number of items already returned; stable enough for an in-process store.
-        var skip = int.TryParse(pageToken, out var s) && s > 0 ? s : 0;
+        var skip = 0;
+        if (pageToken is not null &&
+            !(int.TryParse(pageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) && skip > 0))
+        {
+            throw new InvalidPageTokenException("The page token is not one this service issued; use the nextPageToken of the previous page.");
+        }
+
         var page = instances
             .OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.LookupId)
             .Skip(skip).Take(limit).ToList();

@@ -5,6 +5,7 @@ using EventDriven.Simulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EventDriven.Producers.Tests;
 
@@ -22,13 +23,25 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         ["RateLimiting:Burst"] = "1000000",
     };
 
+    private string? _environment;
+
     public EmbeddedApiFactory WithSetting(string key, string? value)
     {
         _settings[key] = value;
         return this;
     }
 
+    /// <summary>The hosting environment (WebApplicationFactory's default is <c>Development</c>, as under <c>dotnet run</c>).</summary>
+    public EmbeddedApiFactory WithEnvironment(string environment)
+    {
+        _environment = environment;
+        return this;
+    }
+
     public UpstreamSimulator Simulator => Services.GetRequiredService<UpstreamSimulator>();
+
+    /// <summary>What the host logged (Information and above).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -36,6 +49,13 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        if (_environment is not null)
+        {
+            builder.UseEnvironment(_environment);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 }
 
