@@ -70,6 +70,7 @@ public static class ProducersProcess
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         services.AddOpenApi();
+        services.AddTrustedProxies(builder.Configuration);
         services.AddPublicRateLimiting(builder.Configuration);
         services.AddAdminKeyAuthentication(builder.Configuration);
         return builder;
@@ -77,6 +78,7 @@ public static class ProducersProcess
 
     public static WebApplication MapLookupApi(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         // Every error answer is problem+json, including routing's 404 and 405.
         app.UseStatusCodePages();

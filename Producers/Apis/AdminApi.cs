@@ -22,7 +22,7 @@ public static class AdminApi
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AdminKeyAuthentication.PolicyName);
+        var admin = app.MapGroup("/" + HttpRoutes.Admin).WithTags("Admin").RequireAuthorization(AdminKeyAuthentication.PolicyName);
 
         admin.MapGet("/lookups", ListLookups).WithName("ListLookupsByState").WithSummary("Lookups in a state, most recently updated first");
         admin.MapGet("/lookups/{lookupId}", GetLookup).WithName("GetLookupDetails");

@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
@@ -9,7 +10,7 @@ public static class CoordinatesApi
 {
     public static RouteGroupBuilder MapCoordinatesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/coordinates").WithTags("Coordinates");
+        var api = app.MapGroup("/" + HttpRoutes.Coordinates).WithTags("Coordinates");
         api.MapGet("/", GetCrimesByCoordinates)
             .WithName("GetCrimesByCoordinates")
             .WithSummary("Last month's street crimes within a mile of a point")

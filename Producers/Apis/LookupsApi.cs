@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
 
@@ -7,7 +8,7 @@ public static class LookupsApi
 {
     public static RouteGroupBuilder MapLookupsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/lookups").WithTags("Lookups");
+        var api = app.MapGroup("/" + HttpRoutes.Lookups).WithTags("Lookups");
         api.MapGet("/{lookupId}", GetLookup)
             .WithName("GetLookup")
             .WithSummary("Status of a lookup, with its result once completed and its reason once failed")

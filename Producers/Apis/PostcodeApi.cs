@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
@@ -9,7 +10,7 @@ public static class PostcodeApi
 {
     public static RouteGroupBuilder MapPostcodeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/postcode").WithTags("Postcode");
+        var api = app.MapGroup("/" + HttpRoutes.Postcode).WithTags("Postcode");
 
         // Catch-all, so anything under /postcode/ (slashes, traversal attempts) gets our 400, not a bare routing 404.
         api.MapGet("/{**postcode}", GetCrimesByPostcode)

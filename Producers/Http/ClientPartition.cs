@@ -5,7 +5,7 @@ namespace EventDriven.Producers.Http;
 
 /// <summary>
 /// Who a request counts against, for every per-client budget (the public rate limit, failed admin keys, lookups in
-/// flight): the client's address as the trusted proxies saw it (the forwarded-headers middleware has put it in
+/// flight): the client's address as the trusted proxies saw it (<see cref="TrustedProxies"/> has put it in
 /// <c>RemoteIpAddress</c> by then). An IPv6 client counts by its /64: one subscriber gets a whole /64, so counting single
 /// addresses would give one client 2^64 budgets.
 /// </summary>

@@ -30,8 +30,9 @@ public static class RateLimitingExtensions
     public const string PublicPolicy = "public";
 
     /// <summary>
-    /// A token bucket per client address on the public endpoints, answering 429 problem+json with Retry-After.
-    /// Behind a load balancer set <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c> so the client address is the caller's.
+    /// A token bucket per client (<see cref="ClientPartition"/>: the address the trusted proxies saw) on the public
+    /// endpoints, answering 429 problem+json with Retry-After. Behind proxies set <c>ForwardedHeaders__KnownNetworks</c>
+    /// (<see cref="TrustedProxies"/>), or every caller shares the proxy's bucket.
     /// </summary>
     public static IServiceCollection AddPublicRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,7 +42,7 @@ public static class RateLimitingExtensions
         {
             var options = validated.Value;
             limiter.AddPolicy(PublicPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientPartition.Of(http),
                 _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.Burst,
