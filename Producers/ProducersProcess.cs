@@ -14,7 +14,6 @@ using EventDriven.Simulator;
 using EventDriven.Workers;
 using EventDriven.Workers.Upstreams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Scalar.AspNetCore;
 
 namespace EventDriven.Producers;
 
@@ -69,7 +68,7 @@ public static class ProducersProcess
         // A value that does not bind is a 400 problem+json in every environment (Development would otherwise throw).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
-        services.AddOpenApi();
+        services.AddApiDocumentation(builder.Configuration);
         services.AddTrustedProxies(builder.Configuration);
         services.AddPublicRateLimiting(builder.Configuration);
         services.AddAdminKeyAuthentication(builder.Configuration);
@@ -83,18 +82,18 @@ public static class ProducersProcess
         // Every error answer is problem+json, including routing's 404 and 405.
         app.UseStatusCodePages();
 
+        app.UseRouting();
         app.UseRateLimiter();
         // Only /admin/* asks for authorisation (its key), before its parameters are bound.
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapPostcodeApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
-        app.MapCoordinatesApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
-        app.MapLookupsApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
-        app.MapAdminApi();
+        app.MapPostcodeApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy).AnswerHeadLikeGet();
+        app.MapCoordinatesApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy).AnswerHeadLikeGet();
+        app.MapLookupsApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy).AnswerHeadLikeGet();
+        app.MapAdminApi().AnswerHeadLikeGet();
         app.MapHealthEndpoints();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapApiDocumentation();
         return app;
     }
 

@@ -33,6 +33,9 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     public string? DataSource { get; set; }
     public string? FailureReason { get; set; }
 
+    /// <summary>One of <see cref="LookupReasons"/> while NotFound or Failed: what the public is told (<see cref="FailureReason"/> is the detail).</summary>
+    public string? FailureCode { get; set; }
+
     /// <summary>Attempts started on this instance (1 for the first).</summary>
     public int Attempts { get; set; }
 
@@ -49,7 +52,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     /// <summary>An immutable copy for readers (API, operators, functions), who must never hold the live instance.</summary>
     public LookupSnapshot ToSnapshot() => new(
         CorrelationId, CurrentState, LookupKey, Postcode, Latitude, Longitude, Country, Month, TotalCrimes, DataSource,
-        FailureReason, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt);
+        FailureReason, FailureCode, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt);
 
     /// <summary>Whether this finished lookup still answers requests (see <see cref="LookupFreshness"/>).</summary>
     public bool IsFresh(LookupOptions options, DateTimeOffset now) => LookupFreshness.IsFresh(CurrentState, CompletedAt, options, now);
@@ -101,6 +104,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         Attempts++;
         AttemptStartedAt = now;
         FailureReason = null;
+        FailureCode = null;
         CompletedAt = null;
         UpdatedAt = now;
     }
@@ -124,6 +128,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         Latitude = latitude;
         Longitude = longitude;
         FailureReason = null;
+        FailureCode = null;
         UpdatedAt = now;
     }
 
@@ -136,6 +141,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     internal void MarkNotFound(string reason, DateTimeOffset now)
     {
         FailureReason = reason;
+        FailureCode = LookupReasons.PostcodeNotFound;
         CompletedAt = now;
         UpdatedAt = now;
     }
@@ -146,12 +152,16 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         TotalCrimes = totalCrimes;
         DataSource = dataSource;
         FailureReason = null;
+        FailureCode = null;
         CompletedAt = now;
         UpdatedAt = now;
     }
 
-    internal void Fail(string reason, DateTimeOffset now, string? country = null)
+    /// <param name="code">One of <see cref="LookupReasons"/>: what the public is told.</param>
+    /// <param name="reason">The detail: what operators see.</param>
+    internal void Fail(string code, string reason, DateTimeOffset now, string? country = null)
     {
+        FailureCode = code;
         FailureReason = reason;
         Country ??= country;
         CompletedAt = now;

@@ -64,10 +64,10 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
                 .TransitionTo(NotFound),
             When(GeocodeFaulted)
-                .Then(ctx => ctx.Saga.Fail("Geocoding failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .Then(ctx => ctx.Saga.Fail(LookupReasons.GeocoderUnavailable, "Geocoding failed: " + FirstExceptionMessage(ctx.Message), Now))
                 .TransitionTo(Failed),
             When(LookupFailed)
-                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Code ?? LookupReasons.LookupFailed, ctx.Message.Reason, Now))
                 .TransitionTo(Failed),
             // A postcode key never receives coordinates; crimes are not asked for before the point is known.
             Ignore(CoordinatesRequested), Ignore(CrimesFetched), Ignore(FetchCrimesFaulted));
@@ -81,10 +81,10 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
             CrimesArrive(),
             When(FetchCrimesFaulted)
-                .Then(ctx => ctx.Saga.Fail("Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .Then(ctx => ctx.Saga.Fail(LookupReasons.CrimeDataUnavailable, "Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))
                 .TransitionTo(Failed),
             When(LookupFailed)
-                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Code ?? LookupReasons.LookupFailed, ctx.Message.Reason, Now))
                 .TransitionTo(Failed),
             // Late or duplicate replies to the geocoding step change nothing.
             Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted));
@@ -169,7 +169,7 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 elsewhere => elsewhere.IfElse(
                     ctx => ctx.Message.Latitude is null || ctx.Message.Longitude is null,
                     pointless => pointless
-                        .Then(ctx => ctx.Saga.Fail("The geocoder knows this postcode but has no coordinates for it.", Now, ctx.Message.Country))
+                        .Then(ctx => ctx.Saga.Fail(LookupReasons.PostcodeWithoutLocation, "The geocoder knows this postcode but has no coordinates for it.", Now, ctx.Message.Country))
                         .TransitionTo(Failed),
                     located => located
                         .Then(ctx => ctx.Saga.Geocoded(ctx.Message.Country, ctx.Message.Latitude!.Value, ctx.Message.Longitude!.Value, Now))

@@ -55,6 +55,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
         item.AddIfNotNull(nameof(CrimeLookupState.TotalCrimes), instance.TotalCrimes);
         item.AddIfNotNull(nameof(CrimeLookupState.DataSource), instance.DataSource);
         item.AddIfNotNull(nameof(CrimeLookupState.FailureReason), instance.FailureReason);
+        item.AddIfNotNull(nameof(CrimeLookupState.FailureCode), instance.FailureCode);
         item.AddIfNotNull(nameof(CrimeLookupState.AttemptStartedAt), instance.AttemptStartedAt);
         item.AddIfNotNull(nameof(CrimeLookupState.CompletedAt), instance.CompletedAt);
         if (RetentionFor(instance.CurrentState) is { } retention)
@@ -86,6 +87,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
             TotalCrimes = item.OptionalInt(nameof(CrimeLookupState.TotalCrimes)),
             DataSource = item.OptionalString(nameof(CrimeLookupState.DataSource)),
             FailureReason = item.OptionalString(nameof(CrimeLookupState.FailureReason)),
+            FailureCode = item.OptionalString(nameof(CrimeLookupState.FailureCode)),
             Attempts = item.RequiredInt(nameof(CrimeLookupState.Attempts)),
             RequestCount = item.RequiredLong(nameof(CrimeLookupState.RequestCount)),
             CreatedAt = item.RequiredTimestamp(nameof(CrimeLookupState.CreatedAt)),

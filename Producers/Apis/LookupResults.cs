@@ -19,9 +19,9 @@ internal static class LookupResults
                 http.Response.Headers.RetryAfter = "1";
                 return TypedResults.Accepted(statusUrl, new LookupAcceptedResponse(accepted.LookupId, accepted.Status, statusUrl));
             case LookupAnswer.NotFound notFound:
-                return Problems.Of(StatusCodes.Status404NotFound, "Postcode not found", notFound.Reason, notFound.LookupId);
+                return Problems.ForReason(StatusCodes.Status404NotFound, "Postcode not found", notFound.ReasonCode, notFound.LookupId);
             case LookupAnswer.Unsupported unsupported:
-                return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Unsupported area", unsupported.Reason, unsupported.LookupId);
+                return Problems.ForReason(StatusCodes.Status422UnprocessableEntity, "Unsupported area", unsupported.ReasonCode, unsupported.LookupId);
             default:
                 throw new InvalidOperationException($"Unknown lookup answer {answer.GetType().Name}.");
         }

@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventDriven.Producers.Http;
@@ -13,4 +14,12 @@ internal static class Problems
             extensions: lookupId is null ? null : new Dictionary<string, object?> { ["lookupId"] = lookupId });
 
     public static ProblemHttpResult BadRequest(string title, string detail) => Of(StatusCodes.Status400BadRequest, title, detail);
+
+    /// <summary>A lookup that has an answer other than crimes: its reason's plain message as the detail, and its code.</summary>
+    public static ProblemHttpResult ForReason(int status, string title, string reasonCode, Guid lookupId) =>
+        TypedResults.Problem(
+            detail: LookupReasons.MessageFor(reasonCode),
+            statusCode: status,
+            title: title,
+            extensions: new Dictionary<string, object?> { ["lookupId"] = lookupId, ["reasonCode"] = reasonCode });
 }

@@ -45,11 +45,11 @@ public sealed class LookupService(
 
                     break; // result expired before the instance: fetch again
                 case LookupStatus.NotFound:
-                    return new LookupAnswer.NotFound(key.CorrelationId, state.Reason ?? "Postcode not found");
+                    return new LookupAnswer.NotFound(key.CorrelationId, state.ReasonCode ?? LookupReasons.PostcodeNotFound);
                 case LookupStatus.Unsupported:
                     // Counted by the saga for the unsupported-postcode registry.
                     await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
-                    return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
+                    return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.UnsupportedArea);
             }
         }
 
@@ -57,7 +57,7 @@ public sealed class LookupService(
 
         if (state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsScottish(postcode, country: null) == true)
         {
-            return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
+            return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.UnsupportedArea);
         }
 
         var status = state is not null && !LookupStatus.IsTerminal(state.Status) ? state.Status : InitialStatusOf(key);
@@ -76,14 +76,14 @@ public sealed class LookupService(
         if (state is null || !state.IsStarted)
         {
             return accepted is not null
-                ? TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, 0, null, null))
+                ? TypedResults.Ok(LookupStatusResponse.Accepted(lookupId, accepted.Status, QueryOf(accepted.Key), attempts: 0))
                 : null;
         }
 
         // A new attempt was accepted but the saga has not seen it yet: report it as started, not the old outcome.
         if (accepted is not null && accepted.AcceptedAt > state.UpdatedAt && LookupStatus.IsTerminal(state.Status))
         {
-            return TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, state.Attempts, state.UpdatedAt, null));
+            return TypedResults.Ok(LookupStatusResponse.Accepted(lookupId, accepted.Status, QueryOf(accepted.Key), state.Attempts));
         }
 
         var status = LookupStatusResponse.From(state);
@@ -137,7 +137,9 @@ public abstract record LookupAnswer
 
     public sealed record Accepted(Guid LookupId, string Status) : LookupAnswer;
 
-    public sealed record NotFound(Guid LookupId, string Reason) : LookupAnswer;
+    /// <param name="ReasonCode">One of <see cref="LookupReasons"/>.</param>
+    public sealed record NotFound(Guid LookupId, string ReasonCode) : LookupAnswer;
 
-    public sealed record Unsupported(Guid LookupId, string Reason) : LookupAnswer;
+    /// <param name="ReasonCode">One of <see cref="LookupReasons"/>.</param>
+    public sealed record Unsupported(Guid LookupId, string ReasonCode) : LookupAnswer;
 }

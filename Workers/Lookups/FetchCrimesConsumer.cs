@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Results;
 using EventDriven.Persistence;
@@ -35,7 +36,7 @@ public sealed class FetchCrimesConsumer(
         var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, cancellationToken).ConfigureAwait(false);
         if (outcome is CrimeFetchOutcome.TooDense tooDense)
         {
-            await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason)).ConfigureAwait(false);
+            await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason, LookupReasons.AreaTooDense)).ConfigureAwait(false);
             return;
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EventDriven.Contracts;
 
 namespace EventDriven.Producers.Tests;
 
@@ -49,12 +50,16 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         var accepted = await _client.GetAsync("/postcode/M2%209ZZ");
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
         Assert.Equal("NotFound", finished.GetProperty("status").GetString());
-        Assert.Equal("Postcode not found", finished.GetProperty("reason").GetString());
+        Assert.Equal(LookupReasons.PostcodeNotFound, finished.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.PostcodeNotFound), finished.GetProperty("reason").GetString());
 
         var again = await _client.GetAsync("/postcode/M2%209ZZ");
 
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType!.MediaType);
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(LookupReasons.PostcodeNotFound, problem.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.PostcodeNotFound), problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -91,7 +96,8 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
 
         Assert.Equal("Failed", finished.GetProperty("status").GetString());
-        Assert.Contains("no coordinates", finished.GetProperty("reason").GetString());
+        Assert.Equal(LookupReasons.PostcodeWithoutLocation, finished.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.PostcodeWithoutLocation), finished.GetProperty("reason").GetString());
     }
 
     internal static void AssertResultShape(JsonElement result, Guid lookupId)
