@@ -19,7 +19,7 @@ public sealed class DynamoDbLookupResultStore(IAmazonDynamoDB dynamo, DynamoTabl
     /// How long a result is kept. Matches the retention of a Completed saga instance, so an instance that points at a
     /// month never outlives its result; the saga decides freshness (<see cref="LookupOptions.ResultsFreshFor"/>).
     /// </summary>
-    public static readonly TimeSpan Retention = CrimeLookupStateItemMapper.RetentionFor(Contracts.LookupStatus.Completed)!.Value;
+    public static readonly TimeSpan Retention = LookupRetention.Results;
 
     /// <summary>DynamoDB's item limit is 400 KB including attribute names; keep a margin for the key and the other attributes.</summary>
     public const int MaxCompressedBytes = 390 * 1024;
