@@ -61,6 +61,7 @@ public static class ProducersProcess
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddScoped<LookupService>();
+        services.AddSingleton<ClientLookupBudget>();
         services.AddSingleton<LookupResultSerializer>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ServiceUnavailableExceptionHandler>();

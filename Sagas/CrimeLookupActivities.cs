@@ -18,7 +18,7 @@ internal static class CrimeLookupActivities
     public static EventActivityBinder<CrimeLookupState, TMessage> SendFetchCrimes<TMessage>(this EventActivityBinder<CrimeLookupState, TMessage> binder)
         where TMessage : class =>
         binder.Send(FetchCrimesQueue, ctx => new FetchCrimes(
-            ctx.Saga.CorrelationId, ctx.Saga.LookupKey, ctx.Saga.Latitude!.Value, ctx.Saga.Longitude!.Value, ctx.Saga.Postcode));
+            ctx.Saga.CorrelationId, ctx.Saga.LookupKey, ctx.Saga.Latitude!.Value, ctx.Saga.Longitude!.Value, ctx.Saga.Postcode, ctx.Saga.AttemptRequestedBy));
 
     public static EventActivityBinder<CrimeLookupState, TMessage> PublishUnsupported<TMessage>(this EventActivityBinder<CrimeLookupState, TMessage> binder)
         where TMessage : class =>

@@ -36,6 +36,12 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     /// <summary>One of <see cref="LookupReasons"/> while NotFound or Failed: what the public is told (<see cref="FailureReason"/> is the detail).</summary>
     public string? FailureCode { get; set; }
 
+    /// <summary>
+    /// The client (an opaque tag) whose request started the attempt under way; null once it has ended. What the API
+    /// counts as that client's lookups in flight, and whose turn the attempt's police requests wait in.
+    /// </summary>
+    public string? AttemptRequestedBy { get; set; }
+
     /// <summary>Attempts started on this instance (1 for the first).</summary>
     public int Attempts { get; set; }
 
@@ -99,9 +105,10 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         UpdatedAt = now;
     }
 
-    internal void BeginAttempt(DateTimeOffset now)
+    internal void BeginAttempt(DateTimeOffset now, string? requestedBy)
     {
         Attempts++;
+        AttemptRequestedBy = requestedBy;
         AttemptStartedAt = now;
         FailureReason = null;
         FailureCode = null;
@@ -135,6 +142,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     internal void MarkUnsupported(string? country, DateTimeOffset now)
     {
         Country = country;
+        AttemptRequestedBy = null;
         UpdatedAt = now;
     }
 
@@ -142,6 +150,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     {
         FailureReason = reason;
         FailureCode = LookupReasons.PostcodeNotFound;
+        AttemptRequestedBy = null;
         CompletedAt = now;
         UpdatedAt = now;
     }
@@ -153,6 +162,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         DataSource = dataSource;
         FailureReason = null;
         FailureCode = null;
+        AttemptRequestedBy = null;
         CompletedAt = now;
         UpdatedAt = now;
     }
@@ -163,6 +173,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     {
         FailureCode = code;
         FailureReason = reason;
+        AttemptRequestedBy = null;
         Country ??= country;
         CompletedAt = now;
         UpdatedAt = now;

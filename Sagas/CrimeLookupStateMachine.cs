@@ -43,14 +43,14 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .IfElse(
                     ctx => ctx.Saga.IsScottish,
                     scottish => scottish
-                        .Then(ctx => ctx.Saga.BeginAttempt(Now))
+                        .Then(ctx => ctx.Saga.BeginAttempt(Now, requestedBy: null)) // nothing to fetch: no work in flight
                         .TransitionTo(Unsupported)
                         .PublishUnsupported(),
                     other => GeocodeAttempt(other)),
             When(CoordinatesRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
                 .Then(ctx => ctx.Saga.StartFrom(Coordinates.Create(ctx.Message.Latitude, ctx.Message.Longitude)))
-                .Then(ctx => ctx.Saga.BeginAttempt(Now))
+                .Then(ctx => ctx.Saga.BeginAttempt(Now, ctx.Message.RequestedBy))
                 .SendFetchCrimes()
                 .TransitionTo(FetchingCrimes));
 
@@ -188,7 +188,7 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
     private EventActivityBinder<CrimeLookupState, TMessage> GeocodeAttempt<TMessage>(EventActivityBinder<CrimeLookupState, TMessage> binder)
         where TMessage : class =>
         binder
-            .Then(ctx => ctx.Saga.BeginAttempt(Now))
+            .Then(ctx => ctx.Saga.BeginAttempt(Now, RequesterOf(ctx.Message)))
             .SendGeocode()
             .TransitionTo(Geocoding);
 
@@ -196,9 +196,17 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
     private EventActivityBinder<CrimeLookupState, TMessage> CrimesAttempt<TMessage>(EventActivityBinder<CrimeLookupState, TMessage> binder)
         where TMessage : class =>
         binder
-            .Then(ctx => ctx.Saga.BeginAttempt(Now))
+            .Then(ctx => ctx.Saga.BeginAttempt(Now, RequesterOf(ctx.Message)))
             .SendFetchCrimes()
             .TransitionTo(FetchingCrimes);
+
+    /// <summary>The client whose request starts an attempt (requests are the only messages that start one).</summary>
+    private static string? RequesterOf(object message) => message switch
+    {
+        PostcodeRequested postcode => postcode.RequestedBy,
+        CoordinatesRequested coordinates => coordinates.RequestedBy,
+        _ => null,
+    };
 
     private static string FirstExceptionMessage<T>(Fault<T> fault) =>
         fault.Exceptions is { Length: > 0 } exceptions ? exceptions[0].Message : "unknown error";

@@ -2,4 +2,8 @@ namespace EventDriven.Contracts.Messages;
 
 /// <summary>The Postcode API accepted a lookup that the results store could not answer.</summary>
 /// <param name="Postcode">Normalised form, e.g. <c>SW1A 1AA</c>.</param>
-public sealed record PostcodeRequested(Guid CorrelationId, string Postcode, DateTimeOffset RequestedAt);
+/// <param name="RequestedBy">
+/// The client who asked, as an opaque tag (a hash of its address, never the address): the attempt this request starts
+/// counts against that client's lookups in flight, and its police requests queue in that client's turn.
+/// </param>
+public sealed record PostcodeRequested(Guid CorrelationId, string Postcode, DateTimeOffset RequestedAt, string? RequestedBy = null);

@@ -14,6 +14,7 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
     : ILookupStateReader
 {
     private const string IndexName = "ByState";
+    private const string RequesterIndexName = "ByRequester";
 
     /// <summary>Largest page a caller may ask for: one DynamoDB query page of saga items is well under 1 MB at this size.</summary>
     public const int MaxPageSize = 1000;
@@ -72,6 +73,42 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
         while (startKey is not null && items.Count < limit);
 
         return new LookupStatePage(items, startKey is null ? null : EncodePageToken(startKey));
+    }
+
+    /// <summary>The sparse ByRequester index: an item is in it only while an attempt is under way (eventually consistent).</summary>
+    public async Task<IReadOnlyList<Guid>> ListInFlightAsync(string requestedBy, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestedBy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var ids = new List<Guid>(limit);
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await DynamoDbCalls.Run(store.TableName, "Query", () => dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = store.TableName,
+                IndexName = RequesterIndexName,
+                KeyConditionExpression = "#requester = :requester",
+                ExpressionAttributeNames = new() { ["#requester"] = SagaItemAttributes.RequestedBy, ["#pk"] = SagaItemAttributes.PartitionKey },
+                ExpressionAttributeValues = new() { [":requester"] = DynamoAttributes.String(requestedBy) },
+                ProjectionExpression = "#pk",
+                Limit = limit - ids.Count,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+            foreach (var item in response.Items ?? [])
+            {
+                if (item.TryGetValue(SagaItemAttributes.PartitionKey, out var pk) && Guid.TryParse(pk.S, out var id))
+                {
+                    ids.Add(id);
+                }
+            }
+
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null && ids.Count < limit);
+
+        return ids;
     }
 
     private async Task<QueryResponse> QueryAsync(QueryRequest request, bool fromToken, CancellationToken cancellationToken)

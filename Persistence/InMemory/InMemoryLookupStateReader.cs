@@ -81,6 +81,26 @@ public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupS
         return new LookupStatePage(page, next);
     }
 
+    /// <summary>
+    /// A scan of the instances (the store is capped, <see cref="InMemoryStoreOptions.MaxLookups"/>); the API asks only
+    /// before it starts new work for a client.
+    /// </summary>
+    public Task<IReadOnlyList<Guid>> ListInFlightAsync(string requestedBy, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // The index's copy under its lock; each instance's field is read without its lock (a snapshot of a moment, as
+        // the DynamoDB index is).
+        var ids = sagas.Where(new RequesterQuery(requestedBy)).Select(i => i.Instance.CorrelationId).Take(limit).ToList();
+        return Task.FromResult<IReadOnlyList<Guid>>(ids);
+    }
+
+    private sealed class RequesterQuery(string requestedBy) : ISagaQuery<CrimeLookupState>
+    {
+        public System.Linq.Expressions.Expression<Func<CrimeLookupState, bool>> FilterExpression { get; } = x => x.AttemptRequestedBy == requestedBy;
+
+        public Func<CrimeLookupState, bool> GetFilter() => x => string.Equals(x.AttemptRequestedBy, requestedBy, StringComparison.Ordinal);
+    }
+
     private sealed class StateQuery(string state) : ISagaQuery<CrimeLookupState>
     {
         public System.Linq.Expressions.Expression<Func<CrimeLookupState, bool>> FilterExpression { get; } = x => x.CurrentState == state;

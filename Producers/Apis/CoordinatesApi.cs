@@ -35,7 +35,7 @@ public static class CoordinatesApi
             return Problems.BadRequest("Invalid coordinates", error);
         }
 
-        var answer = await lookups.RequestAsync(LookupKey.For(coordinates), cancellationToken);
+        var answer = await lookups.RequestAsync(LookupKey.For(coordinates), ClientPartition.TagOf(http), cancellationToken);
         return LookupResults.ToHttp(answer, http);
     }
 }

@@ -28,7 +28,7 @@ public static class PostcodeApi
             return Problems.BadRequest("Invalid postcode", error);
         }
 
-        var answer = await lookups.RequestAsync(LookupKey.For(parsed), cancellationToken);
+        var answer = await lookups.RequestAsync(LookupKey.For(parsed), ClientPartition.TagOf(http), cancellationToken);
         return LookupResults.ToHttp(answer, http);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace EventDriven.Producers.Http;
 
@@ -14,6 +16,15 @@ public static class ClientPartition
     public const string Unknown = "unknown";
 
     public static string Of(HttpContext http) => Of(http.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// The client as the lookup pipeline knows it (<c>RequestedBy</c> on its messages and saga): an opaque tag, a hash of
+    /// <see cref="Of(HttpContext)"/>, so no address travels through the bus or is stored with a lookup.
+    /// </summary>
+    public static string TagOf(HttpContext http) => Tag(Of(http));
+
+    public static string Tag(string partition) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partition)).AsSpan(0, 12));
 
     public static string Of(IPAddress? address)
     {

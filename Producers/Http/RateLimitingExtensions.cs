@@ -19,6 +19,14 @@ public sealed class PublicRateLimitOptions
     /// <summary>Requests a client may send at once.</summary>
     [Range(1, 1_000_000)]
     public int Burst { get; set; } = 20;
+
+    /// <summary>
+    /// Lookups a client may have in flight: started by its requests and not finished, across every API instance. A
+    /// request that would start one more is answered 429 with Retry-After; answers from the store, and requests for a
+    /// lookup already under way, are not limited.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int LookupsInFlight { get; set; } = 10;
 }
 
 /// <summary>Checks <see cref="PublicRateLimitOptions"/>' annotations (generated at compile time).</summary>

@@ -18,6 +18,7 @@ public sealed class LookupService(
     IPublishEndpoint publisher,
     IMemoryCache recentlyAccepted,
     LookupResultSerializer serializer,
+    ClientLookupBudget budget,
     TimeProvider time,
     IOptions<LookupOptions> options)
 {
@@ -27,7 +28,8 @@ public sealed class LookupService(
     /// <summary>Covers the moment between 202 and the saga creating its instance, when a poll would otherwise 404.</summary>
     private static readonly TimeSpan AcceptedMemory = TimeSpan.FromMinutes(10);
 
-    public async Task<LookupAnswer> RequestAsync(LookupKey key, CancellationToken cancellationToken)
+    /// <param name="requestedBy">The client's tag (<c>ClientPartition.TagOf</c>): new work counts against its lookups in flight.</param>
+    public async Task<LookupAnswer> RequestAsync(LookupKey key, string requestedBy, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var state = await states.GetAsync(key.CorrelationId, cancellationToken).ConfigureAwait(false);
@@ -48,14 +50,22 @@ public sealed class LookupService(
                     return new LookupAnswer.NotFound(key.CorrelationId, state.ReasonCode ?? LookupReasons.PostcodeNotFound);
                 case LookupStatus.Unsupported:
                     // Counted by the saga for the unsupported-postcode registry.
-                    await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
+                    await PublishRequestAsync(key, now, requestedBy, cancellationToken).ConfigureAwait(false);
                     return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.UnsupportedArea);
             }
         }
 
-        await PublishRequestAsync(key, now, cancellationToken).ConfigureAwait(false);
+        var scottish = state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsScottish(postcode, country: null) == true;
+        // New work (no attempt under way, and not settled by the area alone) counts against the client's lookups in flight.
+        var startsWork = !scottish && (state is null || LookupStatus.IsTerminal(state.Status));
+        if (startsWork && !await budget.TryAdmitAsync(requestedBy, key.CorrelationId, cancellationToken).ConfigureAwait(false))
+        {
+            return new LookupAnswer.TooManyInFlight(budget.Limit);
+        }
 
-        if (state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsScottish(postcode, country: null) == true)
+        await PublishRequestAsync(key, now, requestedBy, cancellationToken).ConfigureAwait(false);
+
+        if (scottish)
         {
             return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.UnsupportedArea);
         }
@@ -96,7 +106,7 @@ public sealed class LookupService(
         return TypedResults.Ok(status);
     }
 
-    private async Task PublishRequestAsync(LookupKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task PublishRequestAsync(LookupKey key, DateTimeOffset now, string requestedBy, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
@@ -104,12 +114,12 @@ public sealed class LookupService(
         {
             if (key.Postcode is { } postcode)
             {
-                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now), timeout.Token).ConfigureAwait(false);
+                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now, requestedBy), timeout.Token).ConfigureAwait(false);
             }
             else
             {
                 var point = key.Coordinates!.Value;
-                await publisher.Publish(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now), timeout.Token).ConfigureAwait(false);
+                await publisher.Publish(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now, requestedBy), timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or MassTransitException && !cancellationToken.IsCancellationRequested)
@@ -142,4 +152,7 @@ public abstract record LookupAnswer
 
     /// <param name="ReasonCode">One of <see cref="LookupReasons"/>.</param>
     public sealed record Unsupported(Guid LookupId, string ReasonCode) : LookupAnswer;
+
+    /// <summary>The client already has <paramref name="Limit"/> lookups in flight: nothing was started.</summary>
+    public sealed record TooManyInFlight(int Limit) : LookupAnswer;
 }

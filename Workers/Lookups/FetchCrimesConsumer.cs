@@ -33,7 +33,7 @@ public sealed class FetchCrimesConsumer(
             return;
         }
 
-        var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, cancellationToken).ConfigureAwait(false);
+        var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, message.RequestedBy, cancellationToken).ConfigureAwait(false);
         if (outcome is CrimeFetchOutcome.TooDense tooDense)
         {
             await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason, LookupReasons.AreaTooDense)).ConfigureAwait(false);

@@ -13,8 +13,9 @@ var settings = new Dictionary<string, string?>
 {
     ["Upstreams:Simulate"] = "true",
     // One load generator is one client: lift the per-client limit (the limiter still runs on every request).
-    ["RateLimiting:PermitsPerSecond"] = "100000000",
-    ["RateLimiting:Burst"] = "100000000",
+    ["RateLimiting:PermitsPerSecond"] = "1000000",
+    ["RateLimiting:Burst"] = "1000000",
+    ["RateLimiting:LookupsInFlight"] = "100000",
 };
 switch (mode)
 {

@@ -21,6 +21,7 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         // Tests hammer the API from one address; the per-client limit has its own spec.
         ["RateLimiting:PermitsPerSecond"] = "1000000",
         ["RateLimiting:Burst"] = "1000000",
+        ["RateLimiting:LookupsInFlight"] = "100000",
     };
 
     private string? _environment;

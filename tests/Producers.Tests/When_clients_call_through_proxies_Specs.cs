@@ -89,6 +89,19 @@ public sealed class When_clients_call_through_proxies_Specs
         Assert.Contains("ForwardedHeaders__KnownNetworks", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", true)]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:3::1", false)]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7", true)]
+    [InlineData("203.0.113.7", "203.0.113.8", false)]
+    public void Should_count_an_ipv6_client_by_its_64_and_a_mapped_ipv4_client_by_its_address(string one, string other, bool same)
+    {
+        var a = EventDriven.Producers.Http.ClientPartition.Of(IPAddress.Parse(one));
+        var b = EventDriven.Producers.Http.ClientPartition.Of(IPAddress.Parse(other));
+
+        Assert.Equal(same, a == b);
+    }
+
     private static readonly Uri Probe = new("/postcode/QQ1", UriKind.Relative);
 
     private static EmbeddedApiFactory StartApi(string? trustedNetworks)

@@ -23,7 +23,7 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
     {
         var month = await _host.Police.GetLatestMonthAsync(CancellationToken.None);
 
-        var outcome = await _host.Fetcher.FetchAsync(52.629729, -1.131592, month, CancellationToken.None);
+        var outcome = await _host.Fetcher.FetchAsync(52.629729, -1.131592, month, requestedBy: null, CancellationToken.None);
 
         var fetched = Assert.IsType<CrimeFetchOutcome.Fetched>(outcome);
         Assert.NotEmpty(fetched.Crimes);
@@ -47,7 +47,7 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
         var month = await _host.Police.GetLatestMonthAsync(CancellationToken.None);
         var dense = SyntheticCrimes.Dense;
 
-        var outcome = await _host.Fetcher.FetchAsync(dense.Latitude, dense.Longitude, month, CancellationToken.None);
+        var outcome = await _host.Fetcher.FetchAsync(dense.Latitude, dense.Longitude, month, requestedBy: null, CancellationToken.None);
 
         var fetched = Assert.IsType<CrimeFetchOutcome.Fetched>(outcome);
         Assert.True(fetched.Crimes.Count > SyntheticCrimes.MaxCrimesPerQuery * 0.9, $"only {fetched.Crimes.Count} crimes");
@@ -62,7 +62,7 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
         var month = await _host.Police.GetLatestMonthAsync(CancellationToken.None);
         var extreme = SyntheticCrimes.Extreme;
 
-        var outcome = await _host.Fetcher.FetchAsync(extreme.Latitude, extreme.Longitude, month, CancellationToken.None);
+        var outcome = await _host.Fetcher.FetchAsync(extreme.Latitude, extreme.Longitude, month, requestedBy: null, CancellationToken.None);
 
         var tooDense = Assert.IsType<CrimeFetchOutcome.TooDense>(outcome);
         Assert.Contains("10,000", tooDense.Reason);
