@@ -15,6 +15,13 @@ public interface ILookupStateReader
         string? pageToken = null,
         DateTimeOffset? updatedSince = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The lookups whose attempt under way a client's request started (its <c>RequestedBy</c> tag), as the whole fleet
+    /// sees them: at most <paramref name="limit"/> of them. On DynamoDB a sparse index, so a lookup that started a moment
+    /// ago may show a moment later.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> ListInFlightAsync(string requestedBy, int limit, CancellationToken cancellationToken = default);
 }
 
 public sealed record LookupStatePage(IReadOnlyList<LookupSnapshot> Items, string? NextPageToken);

@@ -23,9 +23,11 @@ public static class PersistenceServiceCollectionExtensions
         switch (options.Provider)
         {
             case PersistenceProvider.InMemory:
-                services.TryAddSingleton<ILookupResultStore, InMemoryLookupResultStore>();
+                services.TryAddSingleton<InMemoryLookupResultStore>();
+                services.TryAddSingleton<ILookupResultStore>(sp => sp.GetRequiredService<InMemoryLookupResultStore>());
+                services.TryAddSingleton<InMemoryUnsupportedPostcodeRegistry>();
+                services.TryAddSingleton<IUnsupportedPostcodeRegistry>(sp => sp.GetRequiredService<InMemoryUnsupportedPostcodeRegistry>());
                 services.TryAddSingleton<IPolicePublicationStore, InMemoryPolicePublicationStore>();
-                services.TryAddSingleton<IUnsupportedPostcodeRegistry, InMemoryUnsupportedPostcodeRegistry>();
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
                 break;
             case PersistenceProvider.DynamoDb:
@@ -49,6 +51,9 @@ public static class PersistenceServiceCollectionExtensions
         {
             case PersistenceProvider.InMemory:
                 saga.InMemoryRepository();
+                // The in-memory stores expire and cap what they hold, as DynamoDB's TTLs do (plus a size cap).
+                bus.TryAddSingleton<InMemoryStoreRetention>();
+                bus.AddHostedService(sp => sp.GetRequiredService<InMemoryStoreRetention>());
                 break;
             case PersistenceProvider.DynamoDb:
                 saga.DynamoDbRepository(options.DynamoDb);

@@ -26,7 +26,7 @@ internal static class CrimeLookupActivities
         where TMessage : class =>
         binder.Send(FetchCrimesQueue, ctx => new FetchCrimes(
             ctx.Saga.CorrelationId, ctx.Saga.LookupKey, ctx.Saga.Latitude!.Value, ctx.Saga.Longitude!.Value, ctx.Saga.Postcode,
-            months(ctx), ctx.Saga.PoliceForceArea));
+            months(ctx), ctx.Saga.PoliceForceArea, ctx.Saga.AttemptRequestedBy));
 
     public static EventActivityBinder<CrimeLookupState, TMessage> PublishUnsupported<TMessage>(this EventActivityBinder<CrimeLookupState, TMessage> binder)
         where TMessage : class =>

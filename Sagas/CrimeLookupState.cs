@@ -49,6 +49,15 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     public string? DataSource { get; set; }
     public string? FailureReason { get; set; }
 
+    /// <summary>One of <see cref="LookupReasons"/> while NotFound or Failed: what the public is told (<see cref="FailureReason"/> is the detail).</summary>
+    public string? FailureCode { get; set; }
+
+    /// <summary>
+    /// The client (an opaque tag) whose request started the attempt under way; null once it has ended. What the API
+    /// counts as that client's lookups in flight, and whose turn the attempt's police requests wait in.
+    /// </summary>
+    public string? AttemptRequestedBy { get; set; }
+
     /// <summary>Attempts started on this instance (1 for the first).</summary>
     public int Attempts { get; set; }
 
@@ -65,7 +74,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     /// <summary>An immutable copy for readers (API, operators, functions), who must never hold the live instance.</summary>
     public LookupSnapshot ToSnapshot() => new(
         CorrelationId, CurrentState, LookupKey, Postcode, Latitude, Longitude, Country, Month, TotalCrimes, DataSource,
-        FailureReason, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt,
+        FailureReason, FailureCode, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt,
         PoliceForceArea, [.. Months], PoliceLastUpdated, [.. PendingMonths]);
 
     /// <summary>Whether this finished lookup still answers requests (see <see cref="LookupFreshness"/>).</summary>
@@ -152,12 +161,15 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     }
 
     /// <param name="months">The months the attempt fetches; none for the newest.</param>
-    internal void BeginAttempt(DateTimeOffset now, IReadOnlyList<string>? months = null)
+    /// <param name="requestedBy">The client whose request started it (an opaque tag; see <see cref="AttemptRequestedBy"/>).</param>
+    internal void BeginAttempt(DateTimeOffset now, IReadOnlyList<string>? months, string? requestedBy)
     {
         PendingMonths = NewestFirst(months ?? []);
         Attempts++;
+        AttemptRequestedBy = requestedBy;
         AttemptStartedAt = now;
         FailureReason = null;
+        FailureCode = null;
         CompletedAt = null;
         UpdatedAt = now;
     }
@@ -182,12 +194,14 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         Latitude = latitude;
         Longitude = longitude;
         FailureReason = null;
+        FailureCode = null;
         UpdatedAt = now;
     }
 
     internal void MarkUnsupported(string? country, DateTimeOffset now)
     {
         Country = country;
+        AttemptRequestedBy = null;
         UpdatedAt = now;
     }
 
@@ -204,6 +218,8 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     internal void MarkNotFound(string reason, DateTimeOffset now)
     {
         FailureReason = reason;
+        FailureCode = LookupReasons.PostcodeNotFound;
+        AttemptRequestedBy = null;
         CompletedAt = now;
         UpdatedAt = now;
     }
@@ -232,6 +248,8 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
 
         DataSource = dataSource;
         FailureReason = null;
+        FailureCode = null;
+        AttemptRequestedBy = null;
         CompletedAt = now;
         UpdatedAt = now;
     }
@@ -243,10 +261,14 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     private static List<string> NewestFirst(IEnumerable<string> months) =>
         months.Distinct(StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal).ToList();
 
-    internal void Fail(string reason, DateTimeOffset now, string? country = null)
+    /// <param name="code">One of <see cref="LookupReasons"/>: what the public is told.</param>
+    /// <param name="reason">The detail: what operators see.</param>
+    internal void Fail(string code, string reason, DateTimeOffset now, string? country = null)
     {
         PendingMonths = [];
+        FailureCode = code;
         FailureReason = reason;
+        AttemptRequestedBy = null;
         Country ??= country;
         CompletedAt = now;
         UpdatedAt = now;

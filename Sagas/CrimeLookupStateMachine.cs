@@ -43,14 +43,14 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .IfElse(
                     ctx => ctx.Saga.IsScottish,
                     scottish => scottish
-                        .Then(ctx => ctx.Saga.BeginAttempt(Now))
+                        .Then(ctx => ctx.Saga.BeginAttempt(Now, months: null, requestedBy: null)) // nothing to fetch: no work in flight
                         .TransitionTo(Unsupported)
                         .PublishUnsupported(),
                     other => GeocodeAttempt(other, m => m.Months)),
             When(CoordinatesRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
                 .Then(ctx => ctx.Saga.StartFrom(Coordinates.Create(ctx.Message.Latitude, ctx.Message.Longitude)))
-                .Then(ctx => ctx.Saga.BeginAttempt(Now, ctx.Message.Months))
+                .Then(ctx => ctx.Saga.BeginAttempt(Now, ctx.Message.Months, ctx.Message.RequestedBy))
                 .SendFetchCrimes()
                 .TransitionTo(FetchingCrimes));
 
@@ -66,10 +66,10 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
                 .TransitionTo(NotFound),
             When(GeocodeFaulted)
-                .Then(ctx => ctx.Saga.Fail("Geocoding failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .Then(ctx => ctx.Saga.Fail(LookupReasons.GeocoderUnavailable, "Geocoding failed: " + FirstExceptionMessage(ctx.Message), Now))
                 .TransitionTo(Failed),
             When(LookupFailed)
-                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Code ?? LookupReasons.LookupFailed, ctx.Message.Reason, Now))
                 .TransitionTo(Failed),
             // A postcode key never receives coordinates; crimes are not asked for before the point is known.
             Ignore(CoordinatesRequested), Ignore(CrimesFetched), Ignore(FetchCrimesFaulted));
@@ -83,10 +83,10 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .Then(ctx => StoreCrimes(ctx.Saga, ctx.Message))
                 .If(ctx => ctx.Saga.PendingMonths.Count == 0, done => done.TransitionTo(Completed)),
             When(FetchCrimesFaulted)
-                .Then(ctx => ctx.Saga.Fail("Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .Then(ctx => ctx.Saga.Fail(LookupReasons.CrimeDataUnavailable, "Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))
                 .TransitionTo(Failed),
             When(LookupFailed)
-                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Code ?? LookupReasons.LookupFailed, ctx.Message.Reason, Now))
                 .TransitionTo(Failed),
             // Late or duplicate replies to the geocoding step change nothing.
             Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted));
@@ -226,7 +226,7 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         EventActivityBinder<CrimeLookupState, TMessage> binder, Func<TMessage, IReadOnlyList<string>?> months)
         where TMessage : class =>
         binder
-            .Then(ctx => ctx.Saga.BeginAttempt(Now, months(ctx.Message)))
+            .Then(ctx => ctx.Saga.BeginAttempt(Now, months(ctx.Message), RequesterOf(ctx.Message)))
             .SendGeocode()
             .TransitionTo(Geocoding);
 
@@ -235,9 +235,17 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         EventActivityBinder<CrimeLookupState, TMessage> binder, Func<TMessage, IReadOnlyList<string>?> months)
         where TMessage : class =>
         binder
-            .Then(ctx => ctx.Saga.BeginAttempt(Now, months(ctx.Message)))
+            .Then(ctx => ctx.Saga.BeginAttempt(Now, months(ctx.Message), RequesterOf(ctx.Message)))
             .SendFetchCrimes()
             .TransitionTo(FetchingCrimes);
+
+    /// <summary>The client whose request starts an attempt (requests are the only messages that start one).</summary>
+    private static string? RequesterOf(object message) => message switch
+    {
+        PostcodeRequested postcode => postcode.RequestedBy,
+        CoordinatesRequested coordinates => coordinates.RequestedBy,
+        _ => null,
+    };
 
     private static string FirstExceptionMessage<T>(Fault<T> fault) =>
         fault.Exceptions is { Length: > 0 } exceptions ? exceptions[0].Message : "unknown error";

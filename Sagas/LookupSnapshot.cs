@@ -9,6 +9,7 @@ namespace EventDriven.Sagas;
 /// <param name="LookupId">The saga's correlation id, derived from the lookup key.</param>
 /// <param name="Status">One of <see cref="Contracts.LookupStatus"/> (or MassTransit's <c>Initial</c> for an instance not yet started).</param>
 /// <param name="Reason">Why the lookup is NotFound or Failed (the saga's failure reason, in full: this is the operators' view).</param>
+/// <param name="ReasonCode">The same as one of <see cref="Contracts.LookupReasons"/>: what the public is told.</param>
 /// <param name="Version">The optimistic-locking version the copy was read at.</param>
 /// <param name="PoliceForceArea">The police force area of the postcode (postcodes.io's <c>pfa</c>).</param>
 /// <param name="Months">The police months stored for the key, newest first.</param>
@@ -26,6 +27,7 @@ public sealed record LookupSnapshot(
     int? TotalCrimes,
     string? DataSource,
     string? Reason,
+    string? ReasonCode,
     int Attempts,
     long RequestCount,
     int Version,

@@ -10,5 +10,10 @@ namespace EventDriven.Contracts.Messages;
 /// The police's last data update the API judged freshness by (<see cref="Police.PolicePublication.DataUpdated"/>); null
 /// when it did not know it.
 /// </param>
+/// <param name="RequestedBy">
+/// The client who asked, as an opaque tag (a hash of its address, never the address): the attempt this request starts
+/// counts against that client's lookups in flight, and its police requests queue in that client's turn.
+/// </param>
 public sealed record PostcodeRequested(
-    Guid CorrelationId, string Postcode, DateTimeOffset RequestedAt, IReadOnlyList<string>? Months = null, string? PoliceDataUpdated = null);
+    Guid CorrelationId, string Postcode, DateTimeOffset RequestedAt, IReadOnlyList<string>? Months = null, string? PoliceDataUpdated = null,
+    string? RequestedBy = null);

@@ -256,9 +256,8 @@ public sealed class RabbitMqDeadLetterService(RabbitMqOptions options) : IDeadLe
             string? messageType = null;
             if (root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() > 0)
             {
-                // "urn:message:EventDriven.Contracts.Messages:FetchCrimes" -> "FetchCrimes"
-                var urn = types[0].GetString() ?? string.Empty;
-                messageType = urn[(urn.LastIndexOf(':') + 1)..];
+                // "urn:message:EventDriven.Contracts.Messages:FetchCrimes" -> "FetchCrimes"; a fault -> "Fault<FetchCrimes>"
+                messageType = MessageTypeNames.FromUrn(types[0].GetString() ?? string.Empty);
             }
 
             var messageId = root.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;

@@ -14,20 +14,8 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
     /// <summary>State names the store accepts: the lookup states, plus MassTransit's own before the first and after the last event.</summary>
     private static readonly HashSet<string> KnownStates = new([.. LookupStatus.All, "Initial", "Final"], StringComparer.Ordinal);
 
-    /// <summary>
-    /// How long a finished instance is kept after its last change. Well past <see cref="LookupOptions.ResultsFreshFor"/> and
-    /// <see cref="LookupOptions.NotFoundFreshFor"/> (at most 90 days), so an instance is never dropped while its answer stands
-    /// and the operator can still inspect recent failures. Unsupported is kept forever: the Scottish registry function
-    /// reads those instances, and its counts must not shrink when instances vanish.
-    /// </summary>
-    public static TimeSpan? RetentionFor(string state) => state switch
-    {
-        LookupStatus.Completed => TimeSpan.FromDays(100),
-        LookupStatus.NotFound => TimeSpan.FromDays(100),
-        LookupStatus.NoLocation => TimeSpan.FromDays(100),
-        LookupStatus.Failed => TimeSpan.FromDays(30),
-        _ => null,
-    };
+    /// <summary>How long a finished instance is kept after its last change (<see cref="LookupRetention.ForState"/>).</summary>
+    public static TimeSpan? RetentionFor(string state) => LookupRetention.ForState(state);
 
     public Dictionary<string, AttributeValue> ToAttributes(CrimeLookupState instance, DateTimeOffset now)
     {
@@ -60,6 +48,9 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
         item.AddIfNotNull(nameof(CrimeLookupState.TotalCrimes), instance.TotalCrimes);
         item.AddIfNotNull(nameof(CrimeLookupState.DataSource), instance.DataSource);
         item.AddIfNotNull(nameof(CrimeLookupState.FailureReason), instance.FailureReason);
+        item.AddIfNotNull(nameof(CrimeLookupState.FailureCode), instance.FailureCode);
+        // Only while an attempt is under way: the ByRequester index then holds exactly the lookups in flight per client.
+        item.AddIfNotNull(SagaItemAttributes.RequestedBy, instance.AttemptRequestedBy);
         item.AddIfNotNull(nameof(CrimeLookupState.AttemptStartedAt), instance.AttemptStartedAt);
         item.AddIfNotNull(nameof(CrimeLookupState.CompletedAt), instance.CompletedAt);
         if (RetentionFor(instance.CurrentState) is { } retention)
@@ -97,6 +88,8 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
             TotalCrimes = item.OptionalInt(nameof(CrimeLookupState.TotalCrimes)),
             DataSource = item.OptionalString(nameof(CrimeLookupState.DataSource)),
             FailureReason = item.OptionalString(nameof(CrimeLookupState.FailureReason)),
+            FailureCode = item.OptionalString(nameof(CrimeLookupState.FailureCode)),
+            AttemptRequestedBy = item.OptionalString(SagaItemAttributes.RequestedBy),
             Attempts = item.RequiredInt(nameof(CrimeLookupState.Attempts)),
             RequestCount = item.RequiredLong(nameof(CrimeLookupState.RequestCount)),
             CreatedAt = item.RequiredTimestamp(nameof(CrimeLookupState.CreatedAt)),

@@ -20,7 +20,7 @@ public sealed class DynamoDbLookupResultStore(IAmazonDynamoDB dynamo, DynamoTabl
     /// monthly, so a result is replaced long before; should they not, the API notices a month missing from the store and
     /// has it fetched again (see <see cref="LookupFreshness"/>).
     /// </summary>
-    public static readonly TimeSpan Retention = CrimeLookupStateItemMapper.RetentionFor(Contracts.LookupStatus.Completed)!.Value;
+    public static readonly TimeSpan Retention = LookupRetention.Results;
 
     /// <summary>DynamoDB's item limit is 400 KB including attribute names; keep a margin for the key and the other attributes.</summary>
     public const int MaxCompressedBytes = 390 * 1024;

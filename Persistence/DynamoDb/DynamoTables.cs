@@ -21,6 +21,8 @@ public static class DynamoTables
         [
             // Operators list instances by state, newest first; the Scottish function reads Unsupported ones updated since its last run.
             new GlobalSecondaryIndex("ByState", new("State", AttributeKind.String), new("UpdatedAt", AttributeKind.String)),
+            // The API counts a client's lookups in flight, across its instances: sparse, an item is in it only while an attempt runs.
+            new GlobalSecondaryIndex("ByRequester", new("RequestedBy", AttributeKind.String), SortKey: null),
         ]);
 
     /// <summary>Results: PK = lookup key, SK = police data month.</summary>

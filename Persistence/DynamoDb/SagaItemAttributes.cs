@@ -8,4 +8,7 @@ public static class SagaItemAttributes
     public const string State = "State";
     public const string UpdatedAt = "UpdatedAt";
     public const string ExpiresAt = DynamoTables.TimeToLiveAttribute;
+
+    /// <summary>The client whose request started the attempt under way; present only while one is (the ByRequester index's key).</summary>
+    public const string RequestedBy = "RequestedBy";
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
@@ -11,7 +12,7 @@ public static class CoordinatesApi
 {
     public static RouteGroupBuilder MapCoordinatesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/coordinates").WithTags("Coordinates");
+        var api = app.MapGroup("/" + HttpRoutes.Coordinates).WithTags("Coordinates");
         api.MapGet("/", GetCrimesByCoordinates)
             .WithName("GetCrimesByCoordinates")
             .WithSummary("Street crimes within a mile of a point: the newest police month, a month, or the newest N months")
@@ -47,7 +48,7 @@ public static class CoordinatesApi
             return problem!;
         }
 
-        var answer = await lookups.RequestAsync(LookupKey.For(coordinates), selection, publication, cancellationToken);
+        var answer = await lookups.RequestAsync(LookupKey.For(coordinates), selection, publication, ClientPartition.TagOf(http), cancellationToken);
         return LookupResults.ToHttp(answer, http, selection);
     }
 }

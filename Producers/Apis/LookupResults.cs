@@ -26,11 +26,19 @@ internal static class LookupResults
             case LookupAnswer.NotFound notFound:
                 // A terminated postcode existed once: say when it ended rather than that it was never found.
                 var title = LookupReasons.IsTerminated(notFound.Reason) ? "Postcode terminated" : "Postcode not found";
-                return Problems.Of(StatusCodes.Status404NotFound, title, notFound.Reason, notFound.LookupId);
+                return Problems.ForReason(
+                    StatusCodes.Status404NotFound, title, notFound.ReasonCode, notFound.LookupId, LookupReasons.PublicMessage(notFound.ReasonCode, notFound.Reason));
             case LookupAnswer.NoLocation noLocation:
-                return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Postcode has no location", noLocation.Reason, noLocation.LookupId);
+                return Problems.ForReason(StatusCodes.Status422UnprocessableEntity, "Postcode has no location", noLocation.ReasonCode, noLocation.LookupId);
             case LookupAnswer.Unsupported unsupported:
-                return Problems.Of(StatusCodes.Status422UnprocessableEntity, "Unsupported area", unsupported.Reason, unsupported.LookupId);
+                return Problems.ForReason(StatusCodes.Status422UnprocessableEntity, "Unsupported area", unsupported.ReasonCode, unsupported.LookupId);
+            case LookupAnswer.TooManyInFlight tooMany:
+                // A lookup usually finishes within a couple of seconds.
+                http.Response.Headers.RetryAfter = "2";
+                return Problems.Of(
+                    StatusCodes.Status429TooManyRequests,
+                    "Too many lookups in flight",
+                    $"This client already has {tooMany.Limit} lookups running, the most allowed; ask again once they finish (poll their statusUrl).");
             default:
                 throw new InvalidOperationException($"Unknown lookup answer {answer.GetType().Name}.");
         }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using EventDriven.Contracts;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ public static class LookupsApi
 {
     public static RouteGroupBuilder MapLookupsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/lookups").WithTags("Lookups");
+        var api = app.MapGroup("/" + HttpRoutes.Lookups).WithTags("Lookups");
         api.MapGet("/{lookupId}", GetLookup)
             .WithName("GetLookup")
             .WithSummary("Status of a lookup, with its result (of the months and category in the query) once completed and its reason once failed")

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
@@ -11,7 +12,7 @@ public static class PostcodeApi
 {
     public static RouteGroupBuilder MapPostcodeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/postcode").WithTags("Postcode");
+        var api = app.MapGroup("/" + HttpRoutes.Postcode).WithTags("Postcode");
 
         // Catch-all, so anything under /postcode/ (slashes, traversal attempts) gets our 400, not a bare routing 404.
         api.MapGet("/{**postcode}", GetCrimesByPostcode)
@@ -44,7 +45,7 @@ public static class PostcodeApi
             return problem!;
         }
 
-        var answer = await lookups.RequestAsync(LookupKey.For(parsed), selection, publication, cancellationToken);
+        var answer = await lookups.RequestAsync(LookupKey.For(parsed), selection, publication, ClientPartition.TagOf(http), cancellationToken);
         return LookupResults.ToHttp(answer, http, selection);
     }
 }

@@ -70,31 +70,46 @@ public sealed record MonthSummary(string Month, int TotalCrimes, IReadOnlyDictio
 /// <summary>202 body: where to poll.</summary>
 public sealed record LookupAcceptedResponse(Guid LookupId, string Status, string StatusUrl);
 
-/// <summary><c>GET /lookups/{id}</c>: the saga's view of a lookup, with the result once completed.</summary>
+/// <summary>
+/// <c>GET /lookups/{id}</c>: the saga's view of a lookup, with the result once completed. What the public may see of
+/// it: a reason as a documented code and a plain message (the detail is the operators'), and no time that another
+/// person's request moves (no last-update or last-request times).
+/// </summary>
+/// <param name="Reason">The plain message of <paramref name="ReasonCode"/>.</param>
+/// <param name="ReasonCode">One of <see cref="Contracts.LookupReasons"/> when NotFound, Failed or Unsupported.</param>
 public sealed record LookupStatusResponse(
     Guid LookupId,
     string Status,
     LookupQuery? Query,
     string? Reason,
+    string? ReasonCode,
     int Attempts,
-    DateTimeOffset? UpdatedAt,
     LookupResultResponse? Result)
 {
     /// <summary>The status of a lookup without its result (a completed one gets it spliced in from the cache).</summary>
-    public static LookupStatusResponse From(LookupSnapshot state) => new(
-        state.LookupId,
-        state.Status,
-        state.Postcode is not null ? new LookupQuery(state.Postcode, null, null) : new LookupQuery(null, state.Latitude, state.Longitude),
-        ReasonFor(state),
-        state.Attempts,
-        state.UpdatedAt,
-        Result: null);
-
-    private static string? ReasonFor(LookupSnapshot state) => state.Status switch
+    public static LookupStatusResponse From(LookupSnapshot state)
     {
-        Contracts.LookupStatus.Unsupported => Contracts.LookupReasons.Unsupported,
-        Contracts.LookupStatus.NoLocation => Contracts.LookupReasons.NoLocation,
-        Contracts.LookupStatus.NotFound or Contracts.LookupStatus.Failed => state.Reason,
+        var code = ReasonCodeOf(state);
+        return new(
+            state.LookupId,
+            state.Status,
+            state.Postcode is not null ? new LookupQuery(state.Postcode, null, null) : new LookupQuery(null, state.Latitude, state.Longitude),
+            code is null ? null : Contracts.LookupReasons.PublicMessage(code, state.Reason),
+            code,
+            state.Attempts,
+            Result: null);
+    }
+
+    /// <summary>A lookup accepted and under way (the saga may not have seen the request yet).</summary>
+    public static LookupStatusResponse Accepted(Guid lookupId, string status, LookupQuery query, int attempts) =>
+        new(lookupId, status, query, Reason: null, ReasonCode: null, attempts, Result: null);
+
+    private static string? ReasonCodeOf(LookupSnapshot state) => state.Status switch
+    {
+        Contracts.LookupStatus.Unsupported => Contracts.LookupReasons.UnsupportedArea,
+        Contracts.LookupStatus.NoLocation => Contracts.LookupReasons.PostcodeWithoutLocation,
+        Contracts.LookupStatus.NotFound => state.ReasonCode ?? Contracts.LookupReasons.PostcodeNotFound,
+        Contracts.LookupStatus.Failed => state.ReasonCode ?? Contracts.LookupReasons.LookupFailed,
         _ => null,
     };
 }

@@ -3,6 +3,7 @@ using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Police;
 using EventDriven.Contracts.Values;
+using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
 using MassTransit;
@@ -23,6 +24,7 @@ public sealed class LookupService(
     IPublishEndpoint publisher,
     IMemoryCache recentlyAccepted,
     LookupResultSerializer serializer,
+    ClientLookupBudget budget,
     TimeProvider time,
     IOptions<LookupOptions> options)
 {
@@ -35,7 +37,9 @@ public sealed class LookupService(
     /// <summary>The police's publication as the fleet last checked it (null before the first check): what selections are resolved against.</summary>
     public ValueTask<PolicePublication?> PublicationAsync(CancellationToken cancellationToken) => publications.GetAsync(cancellationToken);
 
-    public async Task<LookupAnswer> RequestAsync(LookupKey key, ResultSelection selection, PolicePublication? publication, CancellationToken cancellationToken)
+    /// <param name="requestedBy">The client's tag (<c>ClientPartition.TagOf</c>): new work counts against its lookups in flight.</param>
+    public async Task<LookupAnswer> RequestAsync(
+        LookupKey key, ResultSelection selection, PolicePublication? publication, string requestedBy, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var state = await states.GetAsync(key.CorrelationId, cancellationToken).ConfigureAwait(false);
@@ -46,13 +50,13 @@ public sealed class LookupService(
             switch (state.Status)
             {
                 case LookupStatus.NotFound when state.IsFresh(options.Value, now):
-                    return new LookupAnswer.NotFound(key.CorrelationId, state.Reason ?? "Postcode not found");
+                    return new LookupAnswer.NotFound(key.CorrelationId, state.ReasonCode ?? LookupReasons.PostcodeNotFound, state.Reason);
                 case LookupStatus.NoLocation when state.IsFresh(options.Value, now):
-                    return new LookupAnswer.NoLocation(key.CorrelationId, LookupReasons.NoLocation);
+                    return new LookupAnswer.NoLocation(key.CorrelationId, LookupReasons.PostcodeWithoutLocation);
                 case LookupStatus.Unsupported:
                     // Counted by the saga for the unsupported-postcode registry.
-                    await PublishRequestAsync(key, [], null, now, cancellationToken).ConfigureAwait(false);
-                    return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
+                    await PublishRequestAsync(key, [], null, now, requestedBy, cancellationToken).ConfigureAwait(false);
+                    return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.UnsupportedArea);
                 case LookupStatus.NotFound or LookupStatus.NoLocation:
                     break;
                 // Crimes stored under the police's current publication answer whatever the saga is doing now: an old
@@ -74,11 +78,19 @@ public sealed class LookupService(
             }
         }
 
-        await PublishRequestAsync(key, selection.Months, dataUpdated, now, cancellationToken).ConfigureAwait(false);
-
-        if (state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsScottish(postcode, country: null) == true)
+        var scottish = state is null && key.Postcode is { } postcode && ScottishPostcodeAreas.IsScottish(postcode, country: null) == true;
+        // New work (no attempt under way, and not settled by the area alone) counts against the client's lookups in flight.
+        var startsWork = !scottish && (state is null || LookupStatus.IsTerminal(state.Status));
+        if (startsWork && !await budget.TryAdmitAsync(requestedBy, key.CorrelationId, cancellationToken).ConfigureAwait(false))
         {
-            return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
+            return new LookupAnswer.TooManyInFlight(budget.Limit);
+        }
+
+        await PublishRequestAsync(key, selection.Months, dataUpdated, now, requestedBy, cancellationToken).ConfigureAwait(false);
+
+        if (scottish)
+        {
+            return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.UnsupportedArea);
         }
 
         var status = state switch
@@ -103,14 +115,14 @@ public sealed class LookupService(
         if (state is null || !state.IsStarted)
         {
             return accepted is not null
-                ? TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, 0, null, null))
+                ? TypedResults.Ok(LookupStatusResponse.Accepted(lookupId, accepted.Status, QueryOf(accepted.Key), attempts: 0))
                 : null;
         }
 
         // A new attempt was accepted but the saga has not seen it yet: report it as started, not the old outcome.
         if (accepted is not null && accepted.AcceptedAt > state.UpdatedAt && LookupStatus.IsTerminal(state.Status))
         {
-            return TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, state.Attempts, state.UpdatedAt, null));
+            return TypedResults.Ok(LookupStatusResponse.Accepted(lookupId, accepted.Status, QueryOf(accepted.Key), state.Attempts));
         }
 
         var now = time.GetUtcNow();
@@ -119,15 +131,16 @@ public sealed class LookupService(
             state.Answers(selection.Months, publication?.DataUpdated, options.Value, now) &&
             await serializer.GetOrLoadAsync(state, selection, cancellationToken).ConfigureAwait(false) is { } result)
         {
-            return new SerializedLookupStatus(status with { Status = LookupStatus.Completed, Reason = null }, result, serializer.JsonOptions);
+            return new SerializedLookupStatus(status with { Status = LookupStatus.Completed, Reason = null, ReasonCode = null }, result, serializer.JsonOptions);
         }
 
         if (state.Status == LookupStatus.Completed && LookupKey.TryParse(state.LookupKey, out var key))
         {
             // Completed, but not with the months this poll asks for (its request has not reached the saga yet, or was
             // never sent): ask for them (the saga de-duplicates) and say so, rather than "Completed" without a result.
-            await PublishRequestAsync(key, selection.Months, publication?.DataUpdated, now, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(status with { Status = LookupStatus.FetchingCrimes, Reason = null });
+            // A poll carries no client tag: the months it adds are not counted against anyone's lookups in flight.
+            await PublishRequestAsync(key, selection.Months, publication?.DataUpdated, now, requestedBy: null, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(status with { Status = LookupStatus.FetchingCrimes, Reason = null, ReasonCode = null });
         }
 
         return TypedResults.Ok(status);
@@ -147,7 +160,8 @@ public sealed class LookupService(
     }
 
     private async Task PublishRequestAsync(
-        LookupKey key, IReadOnlyList<string> months, string? policeDataUpdated, DateTimeOffset now, CancellationToken cancellationToken)
+        LookupKey key, IReadOnlyList<string> months, string? policeDataUpdated, DateTimeOffset now, string? requestedBy,
+        CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
@@ -155,12 +169,14 @@ public sealed class LookupService(
         {
             if (key.Postcode is { } postcode)
             {
-                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now, months, policeDataUpdated), timeout.Token).ConfigureAwait(false);
+                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now, months, policeDataUpdated, requestedBy), timeout.Token).ConfigureAwait(false);
             }
             else
             {
                 var point = key.Coordinates!.Value;
-                await publisher.Publish(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now, months, policeDataUpdated), timeout.Token).ConfigureAwait(false);
+                await publisher.Publish(
+                    new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now, months, policeDataUpdated, requestedBy),
+                    timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or MassTransitException && !cancellationToken.IsCancellationRequested)
@@ -188,10 +204,16 @@ public abstract record LookupAnswer
 
     public sealed record Accepted(Guid LookupId, string Status) : LookupAnswer;
 
-    public sealed record NotFound(Guid LookupId, string Reason) : LookupAnswer;
+    /// <param name="ReasonCode">One of <see cref="LookupReasons"/>.</param>
+    /// <param name="Reason">The saga's reason (a terminated postcode's says when it ended).</param>
+    public sealed record NotFound(Guid LookupId, string ReasonCode, string? Reason) : LookupAnswer;
 
-    /// <summary>The postcode exists but has no coordinates: nothing to look crimes up around.</summary>
-    public sealed record NoLocation(Guid LookupId, string Reason) : LookupAnswer;
+    /// <param name="ReasonCode">One of <see cref="LookupReasons"/>.</param>
+    public sealed record NoLocation(Guid LookupId, string ReasonCode) : LookupAnswer;
 
-    public sealed record Unsupported(Guid LookupId, string Reason) : LookupAnswer;
+    /// <param name="ReasonCode">One of <see cref="LookupReasons"/>.</param>
+    public sealed record Unsupported(Guid LookupId, string ReasonCode) : LookupAnswer;
+
+    /// <summary>The client already has <paramref name="Limit"/> lookups in flight: nothing was started.</summary>
+    public sealed record TooManyInFlight(int Limit) : LookupAnswer;
 }

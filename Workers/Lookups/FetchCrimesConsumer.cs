@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Police;
 using EventDriven.Contracts.Results;
@@ -40,10 +41,10 @@ public sealed class FetchCrimesConsumer(
             var result = await results.GetAsync(message.LookupKey, month, cancellationToken).ConfigureAwait(false);
             if (result is null || !publication.IsCurrent(result.PoliceLastUpdated))
             {
-                var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, cancellationToken).ConfigureAwait(false);
+                var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, message.RequestedBy, cancellationToken).ConfigureAwait(false);
                 if (outcome is CrimeFetchOutcome.TooDense tooDense)
                 {
-                    await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason)).ConfigureAwait(false);
+                    await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason, LookupReasons.AreaTooDense)).ConfigureAwait(false);
                     return;
                 }
 

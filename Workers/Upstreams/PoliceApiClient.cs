@@ -58,10 +58,12 @@ public sealed class PoliceApiClient(HttpClient http, UpstreamFailures failures)
         }
     }
 
-    public Task<CrimesAnswer> GetCrimesAroundAsync(double latitude, double longitude, string month, CancellationToken cancellationToken) =>
-        GetCrimesAsync(string.Create(CultureInfo.InvariantCulture, $"crimes-street/all-crime?lat={latitude:0.######}&lng={longitude:0.######}&date={month}"), cancellationToken);
+    /// <param name="requestedBy">The client whose lookup this is: the request waits for the shared budget in that client's turn.</param>
+    public Task<CrimesAnswer> GetCrimesAroundAsync(double latitude, double longitude, string month, string? requestedBy, CancellationToken cancellationToken) =>
+        GetCrimesAsync(string.Create(CultureInfo.InvariantCulture, $"crimes-street/all-crime?lat={latitude:0.######}&lng={longitude:0.######}&date={month}"), requestedBy, cancellationToken);
 
-    public Task<CrimesAnswer> GetCrimesInPolygonAsync(IReadOnlyList<(double Latitude, double Longitude)> polygon, string month, CancellationToken cancellationToken)
+    /// <param name="requestedBy">The client whose lookup this is (see <see cref="GetCrimesAroundAsync"/>).</param>
+    public Task<CrimesAnswer> GetCrimesInPolygonAsync(IReadOnlyList<(double Latitude, double Longitude)> polygon, string month, string? requestedBy, CancellationToken cancellationToken)
     {
         var poly = new StringBuilder();
         foreach (var (lat, lng) in polygon)
@@ -69,12 +71,20 @@ public sealed class PoliceApiClient(HttpClient http, UpstreamFailures failures)
             poly.Append(poly.Length == 0 ? string.Empty : ":").Append(CultureInfo.InvariantCulture, $"{lat:0.######},{lng:0.######}");
         }
 
-        return GetCrimesAsync($"crimes-street/all-crime?poly={Uri.EscapeDataString(poly.ToString())}&date={month}", cancellationToken);
+        return GetCrimesAsync($"crimes-street/all-crime?poly={Uri.EscapeDataString(poly.ToString())}&date={month}", requestedBy, cancellationToken);
     }
 
-    private async Task<CrimesAnswer> GetCrimesAsync(string path, CancellationToken cancellationToken)
+    private async Task<CrimesAnswer> GetCrimesAsync(string path, string? requestedBy, CancellationToken cancellationToken)
     {
-        using var response = await UpstreamCall.SendAsync(() => http.GetAsync(path, cancellationToken), failures, UpstreamMetrics.PoliceApi).ConfigureAwait(false);
+        using var response = await UpstreamCall.SendAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, path);
+                PoliceApiRateLimiter.SetRequestedBy(request, requestedBy);
+                return http.SendAsync(request, cancellationToken);
+            },
+            failures,
+            UpstreamMetrics.PoliceApi).ConfigureAwait(false);
         // data.police.uk's documented answer for an area with more than 10,000 crimes.
         if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
         {

@@ -104,7 +104,11 @@ public static class UpstreamClientsExtensions
         if (rateLimiter is not null)
         {
             // Through the fleet share: with N worker processes each request costs N tokens (FleetPoliceShare).
-            pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => rateLimiter.AcquireAsync(args.Context.CancellationToken) });
+            // Each attempt waits in its client's turn (PoliceApiRateLimiter): one client's backlog does not hold up another's.
+            pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = args => rateLimiter.AcquireAsync(PoliceApiRateLimiter.RequestedByOf(args.Context.GetRequestMessage()), args.Context.CancellationToken),
+            });
         }
 
         pipeline.AddTimeout(new TimeoutStrategyOptions

@@ -15,6 +15,7 @@ var settings = new Dictionary<string, string?>
     // One load generator is one client: lift the per-client limit (the limiter still runs on every request).
     ["RateLimiting:PermitsPerSecond"] = "1000000",
     ["RateLimiting:Burst"] = "1000000",
+    ["RateLimiting:LookupsInFlight"] = "100000",
 };
 switch (mode)
 {

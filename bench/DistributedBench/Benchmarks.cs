@@ -112,8 +112,9 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
             ["Persistence__DynamoDb__TablePrefix"] = DynamoDbLocalFixture.NewTablePrefix(),
             ["Upstreams__PostcodesIo__BaseUrl"] = simulator.BaseAddress.ToString(),
             ["Upstreams__PoliceApi__BaseUrl"] = new Uri(simulator.BaseAddress, "api/").ToString(),
-            ["RateLimiting__PermitsPerSecond"] = "100000000",
-            ["RateLimiting__Burst"] = "100000000",
+            ["RateLimiting__PermitsPerSecond"] = "1000000",
+            ["RateLimiting__Burst"] = "1000000",
+            ["RateLimiting__LookupsInFlight"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         return environment;

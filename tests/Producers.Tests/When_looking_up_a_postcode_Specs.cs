@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EventDriven.Contracts;
 
 namespace EventDriven.Producers.Tests;
 
@@ -66,12 +67,16 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         var accepted = await _client.GetAsync("/postcode/M2%209ZZ");
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
         Assert.Equal("NotFound", finished.GetProperty("status").GetString());
-        Assert.Equal("Postcode not found", finished.GetProperty("reason").GetString());
+        Assert.Equal(LookupReasons.PostcodeNotFound, finished.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.PostcodeNotFound), finished.GetProperty("reason").GetString());
 
         var again = await _client.GetAsync("/postcode/M2%209ZZ");
 
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType!.MediaType);
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(LookupReasons.PostcodeNotFound, problem.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.PostcodeNotFound), problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -111,6 +116,7 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         var accepted = await _client.GetAsync(path);
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
         Assert.Equal("NoLocation", finished.GetProperty("status").GetString());
+        Assert.Equal(LookupReasons.PostcodeWithoutLocation, finished.GetProperty("reasonCode").GetString());
         Assert.Contains("no coordinates", finished.GetProperty("reason").GetString());
         var geocodedBefore = factory.Simulator.Stats.GeocodeRequests;
 
@@ -139,6 +145,7 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Postcode terminated", problem.GetProperty("title").GetString());
         Assert.Equal("Terminated in June 2015: the postcode is no longer in use.", problem.GetProperty("detail").GetString());
+        Assert.Equal(LookupReasons.PostcodeNotFound, problem.GetProperty("reasonCode").GetString());
     }
 
     internal static void AssertResultShape(JsonElement result, Guid lookupId)

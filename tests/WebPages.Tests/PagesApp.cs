@@ -33,6 +33,8 @@ public sealed class PagesApp : IAsyncLifetime
         {
             ["Upstreams__Simulate"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Outside Development the OpenAPI document is served only when asked for; the pages must leave it reachable.
+            ["OpenApi__Enabled"] = "true",
         }).ConfigureAwait(false);
 
     public async Task DisposeAsync()
