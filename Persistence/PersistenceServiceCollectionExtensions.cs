@@ -1,6 +1,7 @@
 using EventDriven.Contracts.Configuration;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Persistence.History;
 using EventDriven.Persistence.InMemory;
 using EventDriven.Sagas;
 using MassTransit;
@@ -19,6 +20,7 @@ public static class PersistenceServiceCollectionExtensions
         var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
         services.AddValidatedOptions<PersistenceOptions, PersistenceOptionsValidator>(configuration, PersistenceOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISagaDescriber<CrimeLookupState>, LookupStateDescriber>();
 
         switch (options.Provider)
         {
@@ -26,6 +28,8 @@ public static class PersistenceServiceCollectionExtensions
                 services.TryAddSingleton<ILookupResultStore, InMemoryLookupResultStore>();
                 services.TryAddSingleton<IUnsupportedPostcodeRegistry, InMemoryUnsupportedPostcodeRegistry>();
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
+                services.TryAddSingleton<ILookupHistory, InMemoryLookupHistory>();
+                services.TryAddSingleton<ISagaTransitionSink, InMemoryTransitionSink>();
                 break;
             case PersistenceProvider.DynamoDb:
                 services.AddDynamoDbLookupPersistence(options.DynamoDb);
@@ -43,7 +47,9 @@ public static class PersistenceServiceCollectionExtensions
         var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
         bus.AddMetrics();
         bus.TryAddSingleton<LookupMetrics>();
-        var saga = bus.AddSagaStateMachine<CrimeLookupStateMachine, CrimeLookupState, CrimeLookupStateDefinition>();
+        // Every transition goes to the lookup's history (in memory, or in the saga's own DynamoDB transaction).
+        var saga = bus.AddSagaStateMachine<CrimeLookupStateMachine, CrimeLookupState>(
+            typeof(CrimeLookupStateDefinition), (context, configurator) => configurator.RecordTransitions(context));
         switch (options.Provider)
         {
             case PersistenceProvider.InMemory:

@@ -1,6 +1,7 @@
 using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
+using EventDriven.Workers.History;
 using EventDriven.Workers.Lookups;
 using EventDriven.Workers.Upstreams;
 using MassTransit;
@@ -27,6 +28,8 @@ public static class WorkerExtensions
     {
         services.AddLookupOptions(configuration);
         services.AddUpstreamClients(configuration, upstreamHandler);
+        // Every upstream attempt made for a lookup goes to its history: the consumed message says which lookup.
+        services.AddSingleton<IConfigureReceiveEndpoint, CurrentLookupConfigurator>();
 
         var transport = configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
         if (role == BusRole.Workers && transport == BusTransport.RabbitMq)

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using EventDriven.Contracts;
+using EventDriven.Persistence.History;
 using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,9 @@ public static class DynamoDbPersistenceExtensions
         services.TryAddSingleton<ILookupResultStore, DynamoDbLookupResultStore>();
         services.TryAddSingleton<IUnsupportedPostcodeRegistry, DynamoDbUnsupportedPostcodeRegistry>();
         services.TryAddSingleton<ILookupStateReader, DynamoDbLookupStateReader>();
+        services.TryAddSingleton<DynamoDbLookupHistory>();
+        services.TryAddSingleton<ILookupHistory>(provider => provider.GetRequiredService<DynamoDbLookupHistory>());
+        services.TryAddSingleton<ISagaTransitionSink, DynamoDbTransitionSink>();
         services.AddCrimeLookupSagaStore();
         if (options.ShouldEnsureTables)
         {
