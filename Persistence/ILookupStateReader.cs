@@ -15,6 +15,25 @@ public interface ILookupStateReader
         string? pageToken = null,
         DateTimeOffset? updatedSince = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many lookups are in <paramref name="state"/> now (operators' live counts). This default pages through
+    /// <see cref="ListByStateAsync"/>; a store that can count without reading the items says so by implementing it.
+    /// </summary>
+    async Task<long> CountByStateAsync(string state, CancellationToken cancellationToken = default)
+    {
+        long count = 0;
+        string? pageToken = null;
+        do
+        {
+            var page = await ListByStateAsync(state, 1000, pageToken, cancellationToken: cancellationToken).ConfigureAwait(false);
+            count += page.Items.Count;
+            pageToken = page.NextPageToken;
+        }
+        while (pageToken is not null);
+
+        return count;
+    }
 }
 
 public sealed record LookupStatePage(IReadOnlyList<LookupSnapshot> Items, string? NextPageToken);

@@ -3,6 +3,7 @@ using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
 using EventDriven.Persistence.History;
 using EventDriven.Persistence.InMemory;
+using EventDriven.Persistence.Operations;
 using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,8 @@ public static class PersistenceServiceCollectionExtensions
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
                 services.TryAddSingleton<ILookupHistory, InMemoryLookupHistory>();
                 services.TryAddSingleton<ISagaTransitionSink, InMemoryTransitionSink>();
+                services.TryAddSingleton<IAuditTrail, InMemoryAuditTrail>();
+                services.TryAddSingleton<IReplayJobStore, InMemoryReplayJobStore>();
                 break;
             case PersistenceProvider.DynamoDb:
                 services.AddDynamoDbLookupPersistence(options.DynamoDb);

@@ -44,12 +44,13 @@ public static class WorkerExtensions
         return services;
     }
 
-    /// <summary>The receive endpoints of the lookup workers: the saga (on the configured store) and the three consumers.</summary>
+    /// <summary>The receive endpoints of the lookup workers: the saga (on the configured store), the three consumers and the crimes replay lane.</summary>
     public static IBusRegistrationConfigurator AddLookupReceivers(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
         bus.AddCrimeLookupSaga(configuration);
         bus.AddConsumer<GeocodePostcodeConsumer, GeocodePostcodeConsumerDefinition>();
         bus.AddConsumer<FetchCrimesConsumer, FetchCrimesConsumerDefinition>();
+        bus.AddConsumer<ReplayedFetchCrimesConsumer, ReplayedFetchCrimesConsumerDefinition>();
         bus.AddConsumer<UnsupportedPostcodeRecorder, UnsupportedPostcodeRecorderDefinition>();
         return bus;
     }

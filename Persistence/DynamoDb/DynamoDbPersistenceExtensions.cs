@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using EventDriven.Contracts;
 using EventDriven.Persistence.History;
+using EventDriven.Persistence.Operations;
 using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,8 @@ public static class DynamoDbPersistenceExtensions
         services.TryAddSingleton<DynamoDbLookupHistory>();
         services.TryAddSingleton<ILookupHistory>(provider => provider.GetRequiredService<DynamoDbLookupHistory>());
         services.TryAddSingleton<ISagaTransitionSink, DynamoDbTransitionSink>();
+        services.TryAddSingleton<IAuditTrail, DynamoDbAuditTrail>();
+        services.TryAddSingleton<IReplayJobStore, DynamoDbReplayJobStore>();
         services.AddCrimeLookupSagaStore();
         if (options.ShouldEnsureTables)
         {

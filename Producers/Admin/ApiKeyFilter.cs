@@ -1,14 +1,13 @@
-using System.Security.Cryptography;
-using System.Text;
 using EventDriven.Producers.Http;
 using Microsoft.Extensions.Options;
 
 namespace EventDriven.Producers.Admin;
 
 /// <summary>
-/// Guards <c>/admin/*</c>: 401 without <c>X-Api-Key</c>, 403 with a wrong one, 403 for everyone while
-/// <c>Admin__ApiKey</c> is unset. The comparison is constant-time over SHA-256 digests, so neither the key's content
-/// nor its length leaks through timing.
+/// Guards <c>/admin/*</c>: 401 without <c>X-Api-Key</c>, 403 with a wrong one, 403 for everyone while no key
+/// (<c>Admin__ApiKey</c>, <c>Admin__Keys__NAME</c>) is set. The comparison is constant-time over SHA-256 digests, so
+/// neither the key's content nor its length leaks through timing. The key's operator becomes the request's user
+/// (<see cref="AdminOperators"/>).
 /// </summary>
 internal sealed class ApiKeyFilter(IOptionsMonitor<AdminOptions> options) : IEndpointFilter
 {
@@ -16,10 +15,10 @@ internal sealed class ApiKeyFilter(IOptionsMonitor<AdminOptions> options) : IEnd
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var expected = options.CurrentValue.ApiKey;
-        if (string.IsNullOrEmpty(expected))
+        var admin = options.CurrentValue;
+        if (!admin.AnyKey)
         {
-            return Problems.Of(StatusCodes.Status403Forbidden, "Admin endpoints disabled", "Set Admin__ApiKey to enable the admin endpoints.");
+            return Problems.Of(StatusCodes.Status403Forbidden, "Admin endpoints disabled", "Set Admin__ApiKey (or named keys Admin__Keys__NAME) to enable the admin endpoints.");
         }
 
         var given = context.HttpContext.Request.Headers[HeaderName].ToString();
@@ -29,13 +28,12 @@ internal sealed class ApiKeyFilter(IOptionsMonitor<AdminOptions> options) : IEnd
             return Problems.Of(StatusCodes.Status401Unauthorized, "API key required", $"Send the admin API key in the {HeaderName} header.");
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(Digest(given), Digest(expected)))
+        if (AdminOperators.Find(admin, given) is not { } name)
         {
-            return Problems.Of(StatusCodes.Status403Forbidden, "Wrong API key", $"The {HeaderName} header does not hold the admin API key.");
+            return Problems.Of(StatusCodes.Status403Forbidden, "Wrong API key", $"The {HeaderName} header does not hold an admin API key.");
         }
 
+        context.HttpContext.User = AdminOperators.Principal(name);
         return await next(context);
     }
-
-    private static byte[] Digest(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }
