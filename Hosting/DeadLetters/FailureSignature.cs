@@ -88,9 +88,9 @@ public static partial class FailureClasses
             return Timeout;
         }
 
+        // An open circuit's reason carries the cause that opened it ("circuit open after: ..."), so it lands in the same class.
         if (type.EndsWith("HttpRequestException", StringComparison.Ordinal) || type.EndsWith("SocketException", StringComparison.Ordinal) ||
-            type.EndsWith("IOException", StringComparison.Ordinal) || text.Contains("Name or service not known", StringComparison.Ordinal) ||
-            text.Contains("cannot connect", StringComparison.OrdinalIgnoreCase))
+            type.EndsWith("IOException", StringComparison.Ordinal) || ConnectionWords().IsMatch(text))
         {
             return ConnectionFailed;
         }
@@ -106,6 +106,9 @@ public static partial class FailureClasses
 
     [GeneratedRegex(@"(answered|HTTP|status( code)?:?)\s*4\d\d\b", RegexOptions.IgnoreCase)]
     private static partial Regex ClientStatus();
+
+    [GeneratedRegex(@"Name or service not known|cannot connect|error occurred while sending the request|response ended prematurely|Connection reset|forcibly closed", RegexOptions.IgnoreCase)]
+    private static partial Regex ConnectionWords();
 
     [GeneratedRegex(@"timed out|timeout|no answer within|didn't complete within", RegexOptions.IgnoreCase)]
     private static partial Regex TimeoutWords();

@@ -369,12 +369,14 @@ public sealed partial class ReplayRunner(
         private async Task ReplayOneAsync(IDeadLetterSession session, HeldDeadLetter letter, CancellationToken cancellationToken)
         {
             var messageId = letter.Entry.MessageId;
+            // The time it went back, taken before publishing: its consumer may answer before this method returns.
+            var at = runner.Clock.GetUtcNow();
             if (messageId is not null && await runner.Jobs.WasReplayedAsync(messageId, letter.FaultStamp, cancellationToken).ConfigureAwait(false))
             {
                 // Published before, then the driver died before removing it: publishing again would only duplicate it.
                 await session.AckAsync(letter, cancellationToken).ConfigureAwait(false);
                 Job = Job with { Skipped = Job.Skipped + 1 };
-                await NoteAsync(letter, "skipped: replayed before (same message, same fault)", cancellationToken).ConfigureAwait(false);
+                await NoteAsync(letter, at, "skipped: replayed before (same message, same fault)", cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -392,17 +394,17 @@ public sealed partial class ReplayRunner(
                 Replayed = Job.Replayed + 1,
                 CanaryLookups = inCanary ? [.. Job.CanaryLookups, letter.Entry.CorrelationId!.Value] : Job.CanaryLookups,
             };
-            await NoteAsync(letter, "replayed", cancellationToken).ConfigureAwait(false);
+            await NoteAsync(letter, at, "replayed", cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task NoteAsync(HeldDeadLetter letter, string outcome, CancellationToken cancellationToken)
+        private async Task NoteAsync(HeldDeadLetter letter, DateTimeOffset at, string outcome, CancellationToken cancellationToken)
         {
             if (letter.Entry.CorrelationId is not { } lookupId)
             {
                 return;
             }
 
-            var entry = new ReplayedEntry(runner.Clock.GetUtcNow(), letter.Entry.Queue, letter.Entry.MessageId,
+            var entry = new ReplayedEntry(at, letter.Entry.Queue, letter.Entry.MessageId,
                 QueueNames.ReplayTargetOf(letter.Entry.Queue), Job.Id, Job.StartedBy, outcome);
             try
             {
