@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using EventDriven.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace EventDriven.Producers.Admin;
@@ -30,12 +31,12 @@ public sealed partial class AdminOptions : IValidatableObject
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!string.IsNullOrEmpty(ApiKey))
         {
-            seen[ApiKey] = "Admin__ApiKey";
+            seen[ApiKey] = ConfigurationKeys.AdminApiKey;
         }
 
         foreach (var (name, key) in Keys.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
-            var setting = $"Admin__Keys__{name}";
+            var setting = ConfigurationKeys.AdminKeysPrefix + name;
             if (!OperatorName().IsMatch(name))
             {
                 yield return new ValidationResult($"{setting}: an operator name is 1-64 letters, digits, '.', '_' or '-'.", [nameof(Keys)]);

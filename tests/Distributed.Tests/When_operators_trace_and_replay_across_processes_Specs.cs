@@ -147,10 +147,81 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task Should_explain_a_stuck_lookup_by_its_upstream_calls_re_drive_it_purge_a_confirmed_group_and_show_it_all_to_the_cli()
+    {
+        await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);
+        await system.StartConsumersAsync(new Dictionary<string, string> { ["Upstreams__MaxRetryAttempts"] = "1" });
+        var api = (await system.StartProducersAsync(ApiSettings)).Http;
+
+        // The police API answers after the attempt timeout (10 s): the lookup waits in FetchingCrimes, its calls time out.
+        await system.SetFaultsAsync("PoliceApi", latency: TimeSpan.FromSeconds(12));
+        var accepted = await api.GetAsync(new Uri("/coordinates?latitude=54.2&longitude=-2.2", UriKind.Relative));
+        var lookupId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lookupId").GetGuid();
+        await WaitForHistoryAsync(api, lookupId, entries => entries.Any(e => Kind(e) == "upstream" && Text(e, "error") == "timed out"));
+
+        var stuck = (await Admin(api, HttpMethod.Get, "/admin/lookups/stuck?olderThan=00:00:01")).GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("lookupId").GetGuid() == lookupId);
+        Assert.Contains("last police call timed out", Text(stuck, "cause"), StringComparison.Ordinal);
+        Assert.Equal("redrive", Text(stuck.GetProperty("action"), "kind"));
+
+        var cli = await RunCliAsync(system, "lookups", "stuck", "--older-than", "00:00:01");
+        Assert.Equal(1, cli.ExitCode); // found a problem
+        Assert.Contains($"eventdriven lookups redrive {lookupId}", cli.Output, StringComparison.Ordinal);
+
+        await system.SetFaultsAsync("Both");
+        Assert.Equal("FetchCrimes", Text(await Admin(api, HttpMethod.Post, $"/admin/lookups/{lookupId}/redrive"), "sent"));
+        await Lookups.WaitForAsync(api, [lookupId], TimeSpan.FromSeconds(90), status => status == "Completed");
+        var history = await RunCliAsync(system, "lookups", "history", lookupId.ToString());
+        Assert.Equal(0, history.ExitCode);
+        Assert.Contains("alice: redrive — sent FetchCrimes", history.Output, StringComparison.Ordinal);
+        Assert.Contains("FetchingCrimes -> Completed on CrimesFetched", history.Output, StringComparison.Ordinal);
+
+        // A group nobody will replay: purged only once the count is confirmed, and audited.
+        await DeadLetterFetchCrimesAsync(3, offset: 500, reason: "data.police.uk answered 404 Not Found for crimes-street.");
+        var group = (await Admin(api, HttpMethod.Get, "/admin/dead-letters/groups")).GetProperty("groups").EnumerateArray()
+            .Single(g => Text(g, "statusClass") == "4xx");
+        var groupId = Text(group, "id");
+        var unconfirmed = await AdminResponse(api, HttpMethod.Post, $"/admin/dead-letters/groups/{groupId}/purge");
+        Assert.Equal(HttpStatusCode.Conflict, unconfirmed.StatusCode);
+        Assert.Contains("confirm=3", await unconfirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, (await Admin(api, HttpMethod.Post, $"/admin/dead-letters/groups/{groupId}/purge?confirm=3")).GetProperty("purged").GetInt32());
+        Assert.Equal(0, Depth(QueueNames.ErrorQueueOf(QueueNames.FetchCrimes)));
+
+        var audit = await RunCliAsync(system, "audit", "list", "--json");
+        Assert.Equal(0, audit.ExitCode);
+        var records = JsonDocument.Parse(audit.Output).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(records, r => (Text(r, "who"), Text(r, "action"), r.GetProperty("count").GetInt32()) == ("alice", "purge", 3));
+        Assert.Contains(records, r => (Text(r, "who"), Text(r, "action")) == ("alice", "redrive"));
+    }
+
+    /// <summary>The operator CLI as a process (its build output), configured like the services it looks after.</summary>
+    private async Task<(int ExitCode, string Output)> RunCliAsync(DistributedSystem system, params string[] args)
+    {
+        var dll = Path.Combine(RepositoryRoot.Find(), "Cli", "bin", AppProcess.BuildConfiguration, "net10.0", "EventDriven.Cli.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in system.Environment())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
     private sealed record Dead(string MessageId, string FaultStamp);
 
     /// <summary>FetchCrimes dead letters as MassTransit leaves them: its JSON envelope and fault headers, each with its own fault time.</summary>
-    private async Task<List<Dead>> DeadLetterFetchCrimesAsync(int count, int offset)
+    private async Task<List<Dead>> DeadLetterFetchCrimesAsync(int count, int offset, string reason = "data.police.uk answered 503 Service Unavailable for crimes-street-dates.")
     {
         var dead = new List<Dead>();
         await using var connection = await rabbit.Node.ConnectAsync();
@@ -174,7 +245,7 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
                 Headers = new Dictionary<string, object?>
                 {
                     ["MT-Reason"] = "fault",
-                    ["MT-Fault-Message"] = "data.police.uk answered 503 Service Unavailable for crimes-street-dates.",
+                    ["MT-Fault-Message"] = reason,
                     ["MT-Fault-ExceptionType"] = "EventDriven.Workers.Upstreams.UpstreamException",
                     ["MT-Fault-Timestamp"] = stamp,
                 },
@@ -214,7 +285,16 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
         var entries = new List<JsonElement>();
         await WaitUntilAsync(async () =>
         {
-            entries = (await Admin(api, HttpMethod.Get, $"/admin/lookups/{lookupId}/history")).GetProperty("entries").EnumerateArray().ToList();
+            // A 202 comes before the saga has saved the lookup: until then its history is a 404.
+            using var response = await AdminResponse(api, HttpMethod.Get, $"/admin/lookups/{lookupId}/history");
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            Assert.True(response.IsSuccessStatusCode, $"history of {lookupId}: {(int)response.StatusCode} {body}");
+            entries = body.GetProperty("entries").EnumerateArray().ToList();
             return until(entries);
         }, TimeSpan.FromSeconds(60), () => $"history of {lookupId}: {string.Join(" | ", entries.Select(e => e.ToString()))}");
         return entries;
