@@ -1,7 +1,9 @@
 using EventDriven.Contracts.Configuration;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Persistence.History;
 using EventDriven.Persistence.InMemory;
+using EventDriven.Persistence.Operations;
 using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +21,7 @@ public static class PersistenceServiceCollectionExtensions
         var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
         services.AddValidatedOptions<PersistenceOptions, PersistenceOptionsValidator>(configuration, PersistenceOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISagaDescriber<CrimeLookupState>, LookupStateDescriber>();
 
         switch (options.Provider)
         {
@@ -29,6 +32,10 @@ public static class PersistenceServiceCollectionExtensions
                 services.TryAddSingleton<IUnsupportedPostcodeRegistry>(sp => sp.GetRequiredService<InMemoryUnsupportedPostcodeRegistry>());
                 services.TryAddSingleton<IPolicePublicationStore, InMemoryPolicePublicationStore>();
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
+                services.TryAddSingleton<ILookupHistory, InMemoryLookupHistory>();
+                services.TryAddSingleton<ISagaTransitionSink, InMemoryTransitionSink>();
+                services.TryAddSingleton<IAuditTrail, InMemoryAuditTrail>();
+                services.TryAddSingleton<IReplayJobStore, InMemoryReplayJobStore>();
                 break;
             case PersistenceProvider.DynamoDb:
                 services.AddDynamoDbLookupPersistence(options.DynamoDb);
@@ -46,7 +53,9 @@ public static class PersistenceServiceCollectionExtensions
         var options = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
         bus.AddMetrics();
         bus.TryAddSingleton<LookupMetrics>();
-        var saga = bus.AddSagaStateMachine<CrimeLookupStateMachine, CrimeLookupState, CrimeLookupStateDefinition>();
+        // Every transition goes to the lookup's history (in memory, or in the saga's own DynamoDB transaction).
+        var saga = bus.AddSagaStateMachine<CrimeLookupStateMachine, CrimeLookupState>(
+            typeof(CrimeLookupStateDefinition), (context, configurator) => configurator.RecordTransitions(context));
         switch (options.Provider)
         {
             case PersistenceProvider.InMemory:

@@ -4,6 +4,7 @@ using EventDriven.Functions.LocalScheduler;
 using EventDriven.Hosting;
 using EventDriven.Hosting.Bus;
 using EventDriven.Hosting.DeadLetters;
+using EventDriven.Hosting.Operations;
 using EventDriven.Persistence;
 using EventDriven.Producers.Admin;
 using EventDriven.Producers.Apis;
@@ -49,8 +50,11 @@ public static class ProducersProcess
         else
         {
             services.AddLookupBus(configuration, role);
+            // Replays started through the admin API are driven by one of the API processes (lease in the store).
+            services.AddReplayDriving();
         }
 
+        services.AddOperations();
         builder.AddLookupApi();
         return builder;
     }

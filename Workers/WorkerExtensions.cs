@@ -1,6 +1,7 @@
 using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
+using EventDriven.Workers.History;
 using EventDriven.Workers.Lookups;
 using EventDriven.Workers.Publication;
 using EventDriven.Workers.Upstreams;
@@ -32,6 +33,8 @@ public static class WorkerExtensions
         // What the police have published, checked for the fleet by one process per interval (see PolicePublications).
         services.TryAddSingleton<PolicePublications>();
         services.AddHostedService<PolicePublicationMonitor>();
+        // Every upstream attempt made for a lookup goes to its history: the consumed message says which lookup.
+        services.AddSingleton<IConfigureReceiveEndpoint, CurrentLookupConfigurator>();
 
         var transport = configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
         if (role == BusRole.Workers && transport == BusTransport.RabbitMq)
@@ -46,12 +49,13 @@ public static class WorkerExtensions
         return services;
     }
 
-    /// <summary>The receive endpoints of the lookup workers: the saga (on the configured store) and the three consumers.</summary>
+    /// <summary>The receive endpoints of the lookup workers: the saga (on the configured store), the three consumers and the crimes replay lane.</summary>
     public static IBusRegistrationConfigurator AddLookupReceivers(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
         bus.AddCrimeLookupSaga(configuration);
         bus.AddConsumer<GeocodePostcodeConsumer, GeocodePostcodeConsumerDefinition>();
         bus.AddConsumer<FetchCrimesConsumer, FetchCrimesConsumerDefinition>();
+        bus.AddConsumer<ReplayedFetchCrimesConsumer, ReplayedFetchCrimesConsumerDefinition>();
         bus.AddConsumer<UnsupportedPostcodeRecorder, UnsupportedPostcodeRecorderDefinition>();
         return bus;
     }

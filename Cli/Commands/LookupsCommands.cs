@@ -23,6 +23,11 @@ public static class LookupsCommands
         var lookups = new Command("lookups", "Inspect lookups (saga instances): by id, postcode or coordinates, or list by state.");
         lookups.Add(ShowCommand(context));
         lookups.Add(ListCommand(context));
+        foreach (var command in OperationsCommands.LookupCommands(context))
+        {
+            lookups.Add(command);
+        }
+
         return lookups;
     }
 

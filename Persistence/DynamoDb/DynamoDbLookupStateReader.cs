@@ -111,6 +111,37 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
         return ids;
     }
 
+    /// <summary>A COUNT query on the ByState GSI: DynamoDB counts the unexpired items without returning them.</summary>
+    public async Task<long> CountByStateAsync(string state, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(state);
+        long count = 0;
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await DynamoDbCalls.Run(store.TableName, "Query", () => dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = store.TableName,
+                IndexName = IndexName,
+                Select = Select.COUNT,
+                KeyConditionExpression = "#state = :state",
+                FilterExpression = "attribute_not_exists(#expires) OR #expires > :now",
+                ExpressionAttributeNames = new() { ["#state"] = SagaItemAttributes.State, ["#expires"] = SagaItemAttributes.ExpiresAt },
+                ExpressionAttributeValues = new()
+                {
+                    [":state"] = DynamoAttributes.String(state),
+                    [":now"] = DynamoAttributes.EpochSeconds(time.GetUtcNow()),
+                },
+                ExclusiveStartKey = startKey,
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            count += response.Count ?? 0;
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null);
+
+        return count;
+    }
+
     private async Task<QueryResponse> QueryAsync(QueryRequest request, bool fromToken, CancellationToken cancellationToken)
     {
         try

@@ -1,5 +1,7 @@
 using Amazon.DynamoDBv2;
 using EventDriven.Contracts;
+using EventDriven.Persistence.History;
+using EventDriven.Persistence.Operations;
 using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,11 @@ public static class DynamoDbPersistenceExtensions
         services.TryAddSingleton<IPolicePublicationStore, DynamoDbPolicePublicationStore>();
         services.TryAddSingleton<IUnsupportedPostcodeRegistry, DynamoDbUnsupportedPostcodeRegistry>();
         services.TryAddSingleton<ILookupStateReader, DynamoDbLookupStateReader>();
+        services.TryAddSingleton<DynamoDbLookupHistory>();
+        services.TryAddSingleton<ILookupHistory>(provider => provider.GetRequiredService<DynamoDbLookupHistory>());
+        services.TryAddSingleton<ISagaTransitionSink, DynamoDbTransitionSink>();
+        services.TryAddSingleton<IAuditTrail, DynamoDbAuditTrail>();
+        services.TryAddSingleton<IReplayJobStore, DynamoDbReplayJobStore>();
         services.AddCrimeLookupSagaStore();
         if (options.ShouldEnsureTables)
         {

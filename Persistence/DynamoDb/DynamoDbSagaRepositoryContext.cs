@@ -57,9 +57,10 @@ public sealed class DynamoDbSagaRepositoryContext<TSaga, TMessage> : ConsumeCont
             : await _factory.CreateSagaConsumeContext(_store, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 
-    public Task Save(SagaConsumeContext<TSaga> context) => _store.InsertAsync(context.Saga, CancellationToken);
+    // The transition's history entry, when the saga records one, is written in the same transaction (SagaWriteCompanion).
+    public Task Save(SagaConsumeContext<TSaga> context) => _store.InsertAsync(context.Saga, SagaWriteCompanion.Of(context), CancellationToken);
 
-    public Task Update(SagaConsumeContext<TSaga> context) => _store.UpdateAsync(context.Saga, CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => _store.UpdateAsync(context.Saga, SagaWriteCompanion.Of(context), CancellationToken);
 
     public Task Delete(SagaConsumeContext<TSaga> context) => _store.DeleteAsync(context.Saga, CancellationToken);
 

@@ -75,11 +75,17 @@ public sealed class DynamoDbSagaStore<TSaga>(
     /// Creates the instance with <c>Version</c> 1. Fails with <see cref="ConcurrencyException"/> if it already exists
     /// (two first events raced), unless the stored one has expired and is only waiting for DynamoDB to delete it.
     /// </summary>
-    public async Task InsertAsync(TSaga instance, CancellationToken cancellationToken = default)
+    public Task InsertAsync(TSaga instance, CancellationToken cancellationToken = default) => InsertAsync(instance, companion: null, cancellationToken);
+
+    /// <param name="companion">
+    /// Another item written in the same transaction, built for the version being written (the instance's history entry
+    /// of this transition): both are written or neither.
+    /// </param>
+    public async Task InsertAsync(TSaga instance, Func<int, Put>? companion, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var item = ItemOf(instance, version: 1, now);
-        await WriteConditionally(instance, "insert", new PutItemRequest
+        await WriteConditionally(instance, "insert", companion?.Invoke(1), new PutItemRequest
         {
             TableName = table.Name,
             Item = item,
@@ -91,11 +97,14 @@ public sealed class DynamoDbSagaStore<TSaga>(
     }
 
     /// <summary>Replaces the instance if its stored <c>Version</c> is still the one it was read with, and increments it.</summary>
-    public async Task UpdateAsync(TSaga instance, CancellationToken cancellationToken = default)
+    public Task UpdateAsync(TSaga instance, CancellationToken cancellationToken = default) => UpdateAsync(instance, companion: null, cancellationToken);
+
+    /// <param name="companion">Another item written in the same transaction, built for the new version (see <see cref="InsertAsync(TSaga, Func{int, Put}?, CancellationToken)"/>).</param>
+    public async Task UpdateAsync(TSaga instance, Func<int, Put>? companion, CancellationToken cancellationToken = default)
     {
         var expected = instance.Version;
         var item = ItemOf(instance, expected + 1, time.GetUtcNow());
-        await WriteConditionally(instance, "update", new PutItemRequest
+        await WriteConditionally(instance, "update", companion?.Invoke(expected + 1), new PutItemRequest
         {
             TableName = table.Name,
             Item = item,
@@ -127,8 +136,14 @@ public sealed class DynamoDbSagaStore<TSaga>(
         }
     }
 
-    private async Task WriteConditionally(TSaga instance, string operation, PutItemRequest request, CancellationToken cancellationToken)
+    private async Task WriteConditionally(TSaga instance, string operation, Put? companion, PutItemRequest request, CancellationToken cancellationToken)
     {
+        if (companion is not null)
+        {
+            await WriteWithCompanion(instance, operation, companion, request, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await DynamoDbCalls.Run(table.Name, "PutItem", () => dynamo.PutItemAsync(request, cancellationToken), cancellationToken)
@@ -136,6 +151,46 @@ public sealed class DynamoDbSagaStore<TSaga>(
             PersistenceMetrics.SagaWrites.Add(1, SagaTag);
         }
         catch (ConditionalCheckFailedException ex)
+        {
+            throw Conflict(instance, operation, ex);
+        }
+    }
+
+    /// <summary>
+    /// The instance's conditional put and its companion in one transaction. A failed condition, or another transaction
+    /// on the same item at the same moment, is the same lost race as a failed PutItem condition: the event is retried.
+    /// </summary>
+    private async Task WriteWithCompanion(TSaga instance, string operation, Put companion, PutItemRequest request, CancellationToken cancellationToken)
+    {
+        var transaction = new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem
+                {
+                    Put = new Put
+                    {
+                        TableName = request.TableName,
+                        Item = request.Item,
+                        ConditionExpression = request.ConditionExpression,
+                        ExpressionAttributeNames = request.ExpressionAttributeNames,
+                        ExpressionAttributeValues = request.ExpressionAttributeValues,
+                    },
+                },
+                new TransactWriteItem { Put = companion },
+            ],
+        };
+        try
+        {
+            await DynamoDbCalls.Run(table.Name, "TransactWriteItems", () => dynamo.TransactWriteItemsAsync(transaction, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            PersistenceMetrics.SagaWrites.Add(1, SagaTag);
+        }
+        catch (TransactionCanceledException ex) when (ex.CancellationReasons?.Any(r => r.Code is "ConditionalCheckFailed" or "TransactionConflict") == true)
+        {
+            throw Conflict(instance, operation, ex);
+        }
+        catch (TransactionConflictException ex)
         {
             throw Conflict(instance, operation, ex);
         }

@@ -41,7 +41,30 @@ public static class DynamoTables
         TimeToLiveAttribute: null,
         GlobalSecondaryIndexes: []);
 
-    public static readonly IReadOnlyList<TableDefinition> All = [Lookups, Results, UnsupportedPostcodes];
+    /// <summary>
+    /// Every lookup's history: PK = lookup id, SK = a slot of one of two rings (<c>t#NNN</c> transitions by saga version,
+    /// <c>e#NNN</c> other entries by a per-lookup counter kept in the item <c>#seq</c>), so a lookup holds a bounded
+    /// number of items whatever happens to it. Entries expire with <see cref="History.LookupHistoryLimits.Retention"/>.
+    /// </summary>
+    public static readonly TableDefinition LookupHistory = new(
+        Suffix: "lookup-history",
+        PartitionKey: new("PK", AttributeKind.String),
+        SortKey: new("SK", AttributeKind.String),
+        TimeToLiveAttribute: TimeToLiveAttribute,
+        GlobalSecondaryIndexes: []);
+
+    /// <summary>
+    /// Operator work shared by every API instance and the CLI: the audit trail (PK <c>audit</c>, SK time#id), replay jobs
+    /// (PK <c>replay-job</c>, SK job id) and the replay ledger (PK <c>replayed#messageId</c>), each item with a TTL.
+    /// </summary>
+    public static readonly TableDefinition Operations = new(
+        Suffix: "operations",
+        PartitionKey: new("PK", AttributeKind.String),
+        SortKey: new("SK", AttributeKind.String),
+        TimeToLiveAttribute: TimeToLiveAttribute,
+        GlobalSecondaryIndexes: []);
+
+    public static readonly IReadOnlyList<TableDefinition> All = [Lookups, Results, UnsupportedPostcodes, LookupHistory, Operations];
 }
 
 public enum AttributeKind

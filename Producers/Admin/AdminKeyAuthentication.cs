@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using EventDriven.Contracts.Configuration;
 using EventDriven.Producers.Http;
@@ -13,8 +10,8 @@ namespace EventDriven.Producers.Admin;
 /// <summary>
 /// <c>/admin/*</c> is authorised by ASP.NET Core's authorisation middleware with this scheme, so the key is checked
 /// before anything else of the request is read: a malformed query from someone without the key is a 401, never a
-/// binding error. 401 without <c>X-Api-Key</c>, 403 with a wrong one, 403 for everyone while <c>Admin__ApiKey</c> is
-/// unset, 429 (with <c>Retry-After</c>) for a client past its wrong keys (<see cref="FailedKeyAttempts"/>). Every wrong key
+/// binding error. 401 without <c>X-Api-Key</c>, 403 with a wrong one, 403 for everyone while no key (<c>Admin__ApiKey</c>,
+/// <c>Admin__Keys__NAME</c>) is set, 429 (with <c>Retry-After</c>) for a client past its wrong keys (<see cref="FailedKeyAttempts"/>). Every wrong key
 /// is logged with the client's address until the lock-out, which is logged once.
 /// </summary>
 public static class AdminKeyAuthentication
@@ -55,8 +52,8 @@ internal sealed partial class AdminKeyHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var expected = admin.CurrentValue.ApiKey;
-        if (string.IsNullOrEmpty(expected))
+        var options = admin.CurrentValue;
+        if (!options.AnyKey)
         {
             _refusal = Refusal.Disabled;
             return Task.FromResult(AuthenticateResult.NoResult());
@@ -77,8 +74,8 @@ internal sealed partial class AdminKeyHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        // Constant time over SHA-256 digests: neither the key's content nor its length leaks through timing.
-        if (!CryptographicOperations.FixedTimeEquals(Digest(given), Digest(expected)))
+        // Every configured key compared in constant time (AdminOperators.Find): nothing leaks through timing.
+        if (AdminOperators.Find(options, given) is not { } name)
         {
             _refusal = Refusal.WrongKey;
             var left = attempts.RecordFailure(client);
@@ -89,20 +86,20 @@ internal sealed partial class AdminKeyHandler(
             }
             else
             {
-                LogLockedOut(Logger, client, admin.CurrentValue.FailedKeyAttemptsPerMinute);
+                LogLockedOut(Logger, client, options.FailedKeyAttemptsPerMinute);
             }
 
             return Task.FromResult(AuthenticateResult.Fail("wrong key"));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator")], AdminKeyAuthentication.SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), AdminKeyAuthentication.SchemeName)));
+        // The key's operator is the request's user: the audit trail and the history record that name.
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(AdminOperators.Principal(name), AdminKeyAuthentication.SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) => _refusal switch
     {
-        Refusal.Disabled => Write(StatusCodes.Status403Forbidden, "Admin endpoints disabled", "Set Admin__ApiKey to enable the admin endpoints."),
-        Refusal.WrongKey => Write(StatusCodes.Status403Forbidden, "Wrong API key", $"The {AdminKeyAuthentication.HeaderName} header does not hold the admin API key."),
+        Refusal.Disabled => Write(StatusCodes.Status403Forbidden, "Admin endpoints disabled", "Set Admin__ApiKey (or named keys Admin__Keys__NAME) to enable the admin endpoints."),
+        Refusal.WrongKey => Write(StatusCodes.Status403Forbidden, "Wrong API key", $"The {AdminKeyAuthentication.HeaderName} header does not hold an admin API key."),
         Refusal.LockedOut => WriteLockedOut(),
         _ => WriteMissingKey(),
     };
@@ -131,8 +128,6 @@ internal sealed partial class AdminKeyHandler(
         Response.StatusCode = status;
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = { Status = status, Title = title, Detail = detail } });
     }
-
-    private static byte[] Digest(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin: wrong API key from {Client} for {Method} {Path}; {Left} more before the client is locked out")]
     private static partial void LogWrongKey(ILogger logger, string client, string method, string path, long left);

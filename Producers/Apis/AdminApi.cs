@@ -3,6 +3,7 @@ using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Hosting.DeadLetters;
 using EventDriven.Persistence;
+using EventDriven.Persistence.Operations;
 using EventDriven.Producers.Admin;
 using EventDriven.Producers.Http;
 using EventDriven.Sagas;
@@ -33,6 +34,8 @@ public static class AdminApi
             .WithSummary("Dead letters per error queue: count, message type, correlation id, fault reason, time");
         admin.MapPost("/dead-letters/replay", ReplayDeadLetters).WithName("ReplayDeadLetters")
             .WithSummary("Move dead letters back to their queue (all, one queue, or one message); dryRun=true only counts");
+        // History, stuck lookups, states, failure groups, paced replays, audit: Apis/OperationsApi.cs.
+        admin.MapOperationsApi();
         return admin;
     }
 
@@ -105,7 +108,8 @@ public static class AdminApi
     }
 
     internal static async Task<Results<Ok<DeadLetterReplayResult>, ProblemHttpResult>> ReplayDeadLetters(
-        IDeadLetterService deadLetters, CancellationToken cancellationToken, string? queue = null, string? messageId = null, string? dryRun = null)
+        IDeadLetterService deadLetters, IAuditTrail audit, HttpContext http, CancellationToken cancellationToken,
+        string? queue = null, string? messageId = null, string? dryRun = null)
     {
         var onlyCount = false;
         if (dryRun is not null && !bool.TryParse(dryRun, out onlyCount))
@@ -115,7 +119,16 @@ public static class AdminApi
 
         try
         {
-            return TypedResults.Ok(await deadLetters.ReplayAsync(new DeadLetterReplayRequest(queue, messageId, onlyCount), cancellationToken: cancellationToken));
+            var result = await deadLetters.ReplayAsync(new DeadLetterReplayRequest(queue, messageId, onlyCount), cancellationToken: cancellationToken);
+            if (!onlyCount)
+            {
+                // Immediate, unpaced replays are operator actions too (paced ones: OperationsApi, which also writes each lookup's history).
+                var now = DateTimeOffset.UtcNow;
+                await audit.RecordAsync(new AuditRecord(AuditRecord.NewId(now), now, AdminOperators.NameOf(http), AuditActions.Replay,
+                    $"immediate replay of {queue ?? "every queue"}{(messageId is null ? string.Empty : $", message {messageId}")}", result.Replayed, "succeeded"), cancellationToken);
+            }
+
+            return TypedResults.Ok(result);
         }
         catch (ArgumentException e)
         {

@@ -74,7 +74,11 @@ public static class UpstreamClientsExtensions
         services.GetRequiredService<UpstreamMetrics>(),
         services.GetRequiredService<UpstreamFailures>(),
         services.GetRequiredService<ILogger<UpstreamAttemptHandler>>(),
-        upstream);
+        upstream,
+        // Without a history store (a host of the clients alone) attempts are counted and logged, not recorded.
+        services.GetService<EventDriven.Persistence.History.ILookupHistory>() is { } history
+            ? new History.UpstreamCallRecorder(history, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<History.UpstreamCallRecorder>>())
+            : null);
 
     private static void ConfigureCommon(
         ResiliencePipelineBuilder<HttpResponseMessage> pipeline, UpstreamOptions options, UpstreamPipelineEvents events, PoliceApiRateLimiter? rateLimiter)
@@ -105,9 +109,11 @@ public static class UpstreamClientsExtensions
         {
             // Through the fleet share: with N worker processes each request costs N tokens (FleetPoliceShare).
             // Each attempt waits in its client's turn (PoliceApiRateLimiter): one client's backlog does not hold up another's.
+            // The wait for the budget is noted on the request for the lookup's history (History.UpstreamCallRecorder).
             pipeline.AddRateLimiter(new RateLimiterStrategyOptions
             {
-                RateLimiter = args => rateLimiter.AcquireAsync(PoliceApiRateLimiter.RequestedByOf(args.Context.GetRequestMessage()), args.Context.CancellationToken),
+                RateLimiter = args => History.UpstreamCallRecorder.MeasureBudgetWait(
+                    args.Context, ct => rateLimiter.AcquireAsync(PoliceApiRateLimiter.RequestedByOf(args.Context.GetRequestMessage()), ct)),
             });
         }
 
