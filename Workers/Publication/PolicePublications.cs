@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EventDriven.Contracts.Police;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
@@ -32,25 +33,40 @@ public sealed partial class PolicePublications(
     /// <summary>How long a process that claimed the first-ever check may take before another may claim it.</summary>
     public static readonly TimeSpan FirstCheckLease = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a process waiting for another's first-ever check looks for its record.</summary>
+    private static readonly TimeSpan FirstCheckPoll = TimeSpan.FromMilliseconds(500);
+
     /// <summary>
     /// The publication the crimes worker fetches under. On a store nobody has filled yet (a new deployment), the first
-    /// caller checks at once; one that loses that claim fails, and its message is retried once the record exists.
+    /// caller checks at once; the others wait for its record (a check is three police calls, seconds on a slow police
+    /// API: failing at once would spend the message's retries and fail the lookup). One that still finds no record after
+    /// <see cref="FirstCheckLease"/> fails, and its message is retried.
     /// </summary>
     public async Task<PolicePublication> GetAsync(CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(cancellationToken).ConfigureAwait(false) is { } current)
+        // Real time, not the service clock: this is how long a message waits here, whatever the clock says.
+        var waiting = Stopwatch.StartNew();
+        while (true)
         {
-            return current;
-        }
+            if (await store.GetAsync(cancellationToken).ConfigureAwait(false) is { } current)
+            {
+                return current;
+            }
 
-        var now = time.GetUtcNow();
-        if (await store.TryClaimCheckAsync(now, now - FirstCheckLease, cancellationToken).ConfigureAwait(false))
-        {
-            return await CheckAsync(current: null, now, cancellationToken).ConfigureAwait(false);
-        }
+            var now = time.GetUtcNow();
+            if (await store.TryClaimCheckAsync(now, now - FirstCheckLease, cancellationToken).ConfigureAwait(false))
+            {
+                return await CheckAsync(current: null, now, cancellationToken).ConfigureAwait(false);
+            }
 
-        throw new PublicationUnknownException(
-            "Another process is reading what data.police.uk has published; the crimes are fetched once it has stored it.");
+            if (waiting.Elapsed >= FirstCheckLease)
+            {
+                throw new PublicationUnknownException(
+                    "Another process is reading what data.police.uk has published; the crimes are fetched once it has stored it.");
+            }
+
+            await Task.Delay(FirstCheckPoll, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Checks the police's publication when this process wins the claim for the interval; otherwise does nothing.</summary>
