@@ -13,8 +13,8 @@ namespace EventDriven.Persistence.DynamoDb;
 public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSagaStore<CrimeLookupState> store, TimeProvider time)
     : ILookupStateReader
 {
-    private const string IndexName = "ByState";
-    private const string RequesterIndexName = "ByRequester";
+    private const string IndexName = DynamoTables.ByStateIndex;
+    private const string RequesterIndexName = DynamoTables.ByRequesterIndex;
 
     /// <summary>Largest page a caller may ask for: one DynamoDB query page of saga items is well under 1 MB at this size.</summary>
     public const int MaxPageSize = 1000;

@@ -11,6 +11,12 @@ public static class DynamoTables
     /// <summary>Epoch-seconds attribute DynamoDB's TTL deletes items by, on every table that expires items.</summary>
     public const string TimeToLiveAttribute = "ExpiresAt";
 
+    /// <summary>The lookups table's index by state (operators' lists, the Scottish function).</summary>
+    public const string ByStateIndex = "ByState";
+
+    /// <summary>The lookups table's sparse index by the client whose request started the attempt under way.</summary>
+    public const string ByRequesterIndex = "ByRequester";
+
     /// <summary>Saga instances: one item per lookup, PK = correlation id.</summary>
     public static readonly TableDefinition Lookups = new(
         Suffix: "lookups",
@@ -20,9 +26,9 @@ public static class DynamoTables
         GlobalSecondaryIndexes:
         [
             // Operators list instances by state, newest first; the Scottish function reads Unsupported ones updated since its last run.
-            new GlobalSecondaryIndex("ByState", new("State", AttributeKind.String), new("UpdatedAt", AttributeKind.String)),
+            new GlobalSecondaryIndex(ByStateIndex, new("State", AttributeKind.String), new("UpdatedAt", AttributeKind.String)),
             // The API counts a client's lookups in flight, across its instances: sparse, an item is in it only while an attempt runs.
-            new GlobalSecondaryIndex("ByRequester", new("RequestedBy", AttributeKind.String), SortKey: null),
+            new GlobalSecondaryIndex(ByRequesterIndex, new("RequestedBy", AttributeKind.String), SortKey: null),
         ]);
 
     /// <summary>Results: PK = lookup key, SK = police data month.</summary>
