@@ -13,28 +13,18 @@ internal static class OperatorServices
 {
     public static ServiceProvider ForLookups(CliContext context)
     {
-        var provider = context.Configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>()?.Provider ?? PersistenceProvider.InMemory;
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddMetrics();
-        context.ConfigureServices?.Invoke(services);
-        if (provider == PersistenceProvider.InMemory && services.All(s => s.ServiceType != typeof(ILookupStateReader)))
-        {
-            throw new OperatorCannotRunException(
-                $"Lookups live in the services' process while {ConfigurationKeys.PersistenceProvider} is InMemory: set " +
-                $"{ConfigurationKeys.PersistenceProvider}=DynamoDb and {ConfigurationKeys.PersistenceDynamoDbTablePrefix} (and " +
-                $"{ConfigurationKeys.PersistenceDynamoDbServiceUrl} for DynamoDB Local), or use GET /admin/lookups on the API.");
-        }
-
-        services.AddLookupPersistence(context.Configuration);
+        var services = StoreServices(context, () =>
+            $"Lookups live in the services' process while {ConfigurationKeys.PersistenceProvider} is InMemory: set " +
+            $"{ConfigurationKeys.PersistenceProvider}=DynamoDb and {ConfigurationKeys.PersistenceDynamoDbTablePrefix} (and " +
+            $"{ConfigurationKeys.PersistenceDynamoDbServiceUrl} for DynamoDB Local), or use GET /admin/lookups on the API.");
         return services.BuildServiceProvider();
     }
 
     /// <summary>
-    /// Stores and dead letters for the operations commands (history, stuck lookups, groups, replays, purges, audit).
-    /// With <paramref name="bus"/>, also a send-only bus for re-drives (RabbitMQ only: an embedded process's bus is in that process).
+    /// Logging, metrics, the caller's own registrations (tests) and the configured stores; refuses the embedded
+    /// default, whose stores live in the API process this CLI cannot see (unless the caller registered a reader).
     /// </summary>
-    public static async Task<ServiceProvider> ForOperationsAsync(CliContext context, string what, bool bus = false, CancellationToken cancellationToken = default)
+    private static ServiceCollection StoreServices(CliContext context, Func<string> embeddedRefusal)
     {
         var provider = context.Configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>()?.Provider ?? PersistenceProvider.InMemory;
         var services = new ServiceCollection();
@@ -43,13 +33,23 @@ internal static class OperatorServices
         context.ConfigureServices?.Invoke(services);
         if (provider == PersistenceProvider.InMemory && services.All(s => s.ServiceType != typeof(ILookupStateReader)))
         {
-            throw new OperatorCannotRunException(
-                $"In embedded mode ({ConfigurationKeys.PersistenceProvider}=InMemory) {what} lives in the API process's memory, which this CLI cannot see: " +
-                $"use the admin API of that process, or set {ConfigurationKeys.PersistenceProvider}=DynamoDb (and {ConfigurationKeys.PersistenceDynamoDbTablePrefix}, " +
-                $"{ConfigurationKeys.PersistenceDynamoDbServiceUrl} for DynamoDB Local) to reach the shared store of distributed mode.");
+            throw new OperatorCannotRunException(embeddedRefusal());
         }
 
         services.AddLookupPersistence(context.Configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// Stores and dead letters for the operations commands (history, stuck lookups, groups, replays, purges, audit).
+    /// With <paramref name="bus"/>, also a send-only bus for re-drives (RabbitMQ only: an embedded process's bus is in that process).
+    /// </summary>
+    public static async Task<ServiceProvider> ForOperationsAsync(CliContext context, string what, bool bus = false, CancellationToken cancellationToken = default)
+    {
+        var services = StoreServices(context, () =>
+            $"In embedded mode ({ConfigurationKeys.PersistenceProvider}=InMemory) {what} lives in the API process's memory, which this CLI cannot see: " +
+            $"use the admin API of that process, or set {ConfigurationKeys.PersistenceProvider}=DynamoDb (and {ConfigurationKeys.PersistenceDynamoDbTablePrefix}, " +
+            $"{ConfigurationKeys.PersistenceDynamoDbServiceUrl} for DynamoDB Local) to reach the shared store of distributed mode.");
         services.AddDeadLetters(context.Configuration);
         services.AddOperations();
         var busNeeded = bus && services.All(s => s.ServiceType != typeof(MassTransit.ISendEndpointProvider));
