@@ -66,6 +66,7 @@ public static class ProducersProcess
         services.AddLookupOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
+        services.AddSingleton(_ => new RecentlyAcceptedLookups());
         services.AddScoped<LookupService>();
         services.AddSingleton<ClientLookupBudget>();
         services.AddSingleton<LookupResultSerializer>();

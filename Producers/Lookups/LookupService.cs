@@ -7,7 +7,6 @@ using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
 using MassTransit;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace EventDriven.Producers.Lookups;
@@ -22,7 +21,7 @@ public sealed class LookupService(
     ILookupStateReader states,
     IPolicePublicationStore publications,
     IPublishEndpoint publisher,
-    IMemoryCache recentlyAccepted,
+    RecentlyAcceptedLookups recentlyAccepted,
     LookupResultSerializer serializer,
     ClientLookupBudget budget,
     TimeProvider time,
@@ -30,9 +29,6 @@ public sealed class LookupService(
 {
     /// <summary>How long a publish may take before the broker counts as down.</summary>
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Covers the moment between 202 and the saga creating its instance, when a poll would otherwise 404.</summary>
-    private static readonly TimeSpan AcceptedMemory = TimeSpan.FromMinutes(10);
 
     /// <summary>The police's publication as the fleet last checked it (null before the first check): what selections are resolved against.</summary>
     public ValueTask<PolicePublication?> PublicationAsync(CancellationToken cancellationToken) => publications.GetAsync(cancellationToken);
@@ -100,7 +96,7 @@ public sealed class LookupService(
             { Status: LookupStatus.Completed } => LookupStatus.FetchingCrimes,
             _ => InitialStatusOf(key),
         };
-        recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status, now), AcceptedMemory);
+        recentlyAccepted.Remember(key.CorrelationId, new AcceptedLookup(key, status, now));
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }
 
@@ -111,7 +107,7 @@ public sealed class LookupService(
     public async Task<IResult?> GetStatusAsync(Guid lookupId, ResultSelection selection, PolicePublication? publication, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
-        recentlyAccepted.TryGetValue(lookupId, out AcceptedLookup? accepted);
+        var accepted = recentlyAccepted.Find(lookupId);
         if (state is null || !state.IsStarted)
         {
             return accepted is not null
@@ -190,8 +186,6 @@ public sealed class LookupService(
     private static Contracts.Results.LookupQuery QueryOf(LookupKey key) => key.Postcode is { } postcode
         ? new Contracts.Results.LookupQuery(postcode.Value, null, null)
         : new Contracts.Results.LookupQuery(null, key.Coordinates!.Value.Latitude, key.Coordinates!.Value.Longitude);
-
-    private sealed record AcceptedLookup(LookupKey Key, string Status, DateTimeOffset AcceptedAt);
 }
 
 public abstract record LookupAnswer
