@@ -14,4 +14,10 @@ public static class HttpRoutes
 
     /// <summary>What the internet may call.</summary>
     public static readonly IReadOnlyList<string> Public = [Postcode, Coordinates, Lookups];
+
+    /// <summary>
+    /// The lookup page's files the internet may fetch, GET only: the page itself at <c>/</c> and these top-level names
+    /// of <c>Producers/wwwroot</c> (a test checks the folder against this list and API Gateway against both).
+    /// </summary>
+    public static readonly IReadOnlyList<string> PageAssets = ["css", "js", "favicon.svg"];
 }

@@ -1,5 +1,6 @@
 using EventDriven.Contracts;
 using EventDriven.Infrastructure.Tests.Templates;
+using EventDriven.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace EventDriven.Infrastructure.Tests;
@@ -19,7 +20,10 @@ public sealed class When_routing_requests_through_api_gateway_Specs
         Assert.Empty(Violations(Producers));
 
         var methods = Methods(Producers).ToList();
-        Assert.Equal(HttpRoutes.Public.Order(), methods.Where(m => m.Authorization == "NONE").Select(m => m.Path.Split('/')[1]).Distinct().Order());
+        var open = methods.Where(m => m.Authorization == "NONE").ToList();
+        Assert.Equal(HttpRoutes.Public.Order(), open.Where(m => m.HttpMethod == "ANY").Select(m => m.Path.Split('/')[1]).Distinct().Order());
+        // The lookup page: GET / and its files, nothing else of the site (the operations console stays private).
+        Assert.Equal(HttpRoutes.PageAssets.Append(string.Empty).Order(), open.Where(m => m.HttpMethod == "GET").Select(m => m.Path.Split('/')[1]).Distinct().Order());
         Assert.Contains(methods, m => m.Path.StartsWith($"/{HttpRoutes.Admin}/", StringComparison.Ordinal) && m.Authorization == "AWS_IAM");
     }
 
@@ -83,6 +87,20 @@ public sealed class When_routing_requests_through_api_gateway_Specs
         Assert.Equal(2, violations.Count(v => v.Contains("X-Forwarded-For", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Should_route_every_file_of_the_lookup_page_and_no_other()
+    {
+        // Every top-level name of the site is either the page (index.html, served at /), a routed asset, or the
+        // operations console, which stays private like /admin.
+        var site = Path.Combine(RepositoryRoot.Find(), "Producers", "wwwroot");
+        var names = Directory.EnumerateFileSystemEntries(site).Select(Path.GetFileName).OfType<string>()
+            .Where(n => n != "index.html" && !n.StartsWith(OpsConsolePrefix, StringComparison.Ordinal));
+        Assert.Equal(HttpRoutes.PageAssets.Order(), names.Order());
+    }
+
+    /// <summary>The operations console's files (/ops): served by the API, never routed by API Gateway.</summary>
+    private const string OpsConsolePrefix = "ops";
+
     public static TheoryData<string> Environments() => new(Topology.Environments);
 
     private static List<string> Violations(CloudFormationTemplate template)
@@ -98,6 +116,10 @@ public sealed class When_routing_requests_through_api_gateway_Specs
                     violations.Add($"{method.LogicalId} ({method.Path}) must use AuthorizationType AWS_IAM, not {method.Authorization}");
                 }
             }
+            else if (method.HttpMethod == "GET" && (group.Length == 0 || HttpRoutes.PageAssets.Contains(group)))
+            {
+                // The lookup page and its files.
+            }
             else if (!HttpRoutes.Public.Contains(group))
             {
                 violations.Add($"{method.LogicalId} ({method.Path}) is not a public route of the API ({string.Join(", ", HttpRoutes.Public)})");
@@ -112,7 +134,7 @@ public sealed class When_routing_requests_through_api_gateway_Specs
         return violations;
     }
 
-    private sealed record Method(string LogicalId, string Path, string Authorization, string? ForwardedFor);
+    private sealed record Method(string LogicalId, string Path, string HttpMethod, string Authorization, string? ForwardedFor);
 
     private static IEnumerable<Method> Methods(CloudFormationTemplate template)
     {
@@ -132,6 +154,7 @@ public sealed class When_routing_requests_through_api_gateway_Specs
             yield return new Method(
                 method.LogicalId,
                 path.Length == 0 ? "/" : path,
+                (method.Property("HttpMethod") as YamlScalarNode)?.Value ?? "ANY",
                 (method.Property("AuthorizationType") as YamlScalarNode)?.Value ?? "NONE",
                 (CloudFormationTemplate.Child(parameters, "integration.request.header.X-Forwarded-For") as YamlScalarNode)?.Value);
         }
