@@ -15,6 +15,15 @@ public sealed record DynamoSagaTable<TSaga>(string Name)
 /// incremented on every write. A write whose condition fails (another event got there first) becomes MassTransit's
 /// <see cref="ConcurrencyException"/>: the endpoint's retry re-reads the instance and re-applies the event.
 /// </summary>
+/// <remarks>
+/// A write the store did not answer (timeout, connection reset, store away) may still have been applied. Re-read and
+/// re-applied, the event would then meet its own result and count as a duplicate, and the commands of the first
+/// application (held by the in-memory outbox until the save succeeds) would be lost: the lookup would wait for the
+/// stuck sweep. So every write carries a fresh <see cref="SagaItemAttributes.WriteId"/>, its condition also accepts
+/// an item that already holds that id, and an unanswered write is sent again, unchanged, until the store answers
+/// (up to <see cref="UnansweredWritePatience"/>): either it was applied (now or before) and the saga goes on, or
+/// another event changed the item and the usual conflict retry follows.
+/// </remarks>
 public sealed class DynamoDbSagaStore<TSaga>(
     IAmazonDynamoDB dynamo,
     DynamoSagaTable<TSaga> table,
@@ -23,6 +32,15 @@ public sealed class DynamoDbSagaStore<TSaga>(
     ILogger<DynamoDbSagaStore<TSaga>> logger)
     where TSaga : class, ISagaVersion
 {
+    /// <summary>
+    /// How long a saga write the store does not answer is sent again before the caller gets
+    /// <see cref="StoreUnavailableException"/>: longer than the store outages the fleet rides out (30 s measured), so a
+    /// write in flight when the store went away is settled when it returns.
+    /// </summary>
+    public static readonly TimeSpan UnansweredWritePatience = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan FirstWriteRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LongestWriteRetryDelay = TimeSpan.FromSeconds(2);
     private static readonly KeyValuePair<string, object?> SagaTag = new("saga", typeof(TSaga).Name);
     private long _versionConflicts;
 
@@ -75,7 +93,15 @@ public sealed class DynamoDbSagaStore<TSaga>(
     /// Creates the instance with <c>Version</c> 1. Fails with <see cref="ConcurrencyException"/> if it already exists
     /// (two first events raced), unless the stored one has expired and is only waiting for DynamoDB to delete it.
     /// </summary>
-    public async Task InsertAsync(TSaga instance, CancellationToken cancellationToken = default)
+    public Task InsertAsync(TSaga instance, CancellationToken cancellationToken = default) =>
+        InsertAsync(instance, UnansweredWritePatience, cancellationToken);
+
+    /// <inheritdoc cref="InsertAsync(TSaga, CancellationToken)"/>
+    /// <param name="instance">The new instance.</param>
+    /// <param name="patience">How long an unanswered write is sent again: the saga's writes wait out an outage
+    /// (<see cref="UnansweredWritePatience"/>); a caller that must answer quickly (the API) passes less.</param>
+    /// <param name="cancellationToken">Cancels the write and its retries.</param>
+    public async Task InsertAsync(TSaga instance, TimeSpan patience, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var item = ItemOf(instance, version: 1, now);
@@ -86,7 +112,7 @@ public sealed class DynamoDbSagaStore<TSaga>(
             ConditionExpression = "attribute_not_exists(#pk) OR #expires <= :now",
             ExpressionAttributeNames = new() { ["#pk"] = SagaItemAttributes.PartitionKey, ["#expires"] = SagaItemAttributes.ExpiresAt },
             ExpressionAttributeValues = new() { [":now"] = DynamoAttributes.EpochSeconds(now) },
-        }, cancellationToken).ConfigureAwait(false);
+        }, patience, cancellationToken).ConfigureAwait(false);
         instance.Version = 1;
     }
 
@@ -102,42 +128,81 @@ public sealed class DynamoDbSagaStore<TSaga>(
             ConditionExpression = "#version = :expected",
             ExpressionAttributeNames = new() { ["#version"] = SagaItemAttributes.Version },
             ExpressionAttributeValues = new() { [":expected"] = DynamoAttributes.Number(expected) },
-        }, cancellationToken).ConfigureAwait(false);
+        }, UnansweredWritePatience, cancellationToken).ConfigureAwait(false);
         instance.Version = expected + 1;
     }
 
-    /// <summary>Deletes a finalized instance if nobody changed it since it was read.</summary>
+    /// <summary>Deletes a finalized instance if nobody changed it since it was read (an unanswered delete is sent again).</summary>
     public async Task DeleteAsync(TSaga instance, CancellationToken cancellationToken = default)
     {
-        try
+        var request = new DeleteItemRequest
         {
-            await DynamoDbCalls.Run(table.Name, "DeleteItem", () => dynamo.DeleteItemAsync(new DeleteItemRequest
+            TableName = table.Name,
+            Key = KeyOf(instance.CorrelationId),
+            ConditionExpression = "#version = :expected",
+            ExpressionAttributeNames = new() { ["#version"] = SagaItemAttributes.Version },
+            ExpressionAttributeValues = new() { [":expected"] = DynamoAttributes.Number(instance.Version) },
+        };
+        var sent = false;
+        await SendUntilAnsweredAsync(instance, "delete", async () =>
+        {
+            if (sent)
             {
-                TableName = table.Name,
-                Key = KeyOf(instance.CorrelationId),
-                ConditionExpression = "#version = :expected",
-                ExpressionAttributeNames = new() { ["#version"] = SagaItemAttributes.Version },
-                ExpressionAttributeValues = new() { [":expected"] = DynamoAttributes.Number(instance.Version) },
-            }, cancellationToken), cancellationToken).ConfigureAwait(false);
-            PersistenceMetrics.SagaWrites.Add(1, SagaTag);
-        }
-        catch (ConditionalCheckFailedException ex)
-        {
-            throw Conflict(instance, "delete", ex);
-        }
+                // Sent before and not answered: it may have been applied, and a missing item is then our own doing.
+                request.ConditionExpression = "attribute_not_exists(#pk) OR #version = :expected";
+                request.ExpressionAttributeNames["#pk"] = SagaItemAttributes.PartitionKey;
+            }
+
+            sent = true;
+            await DynamoDbCalls.Run(table.Name, "DeleteItem", () => dynamo.DeleteItemAsync(request, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+        }, UnansweredWritePatience, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteConditionally(TSaga instance, string operation, PutItemRequest request, CancellationToken cancellationToken)
+    private Task WriteConditionally(TSaga instance, string operation, PutItemRequest request, TimeSpan patience, CancellationToken cancellationToken)
     {
-        try
+        // The id of this write: a second try finds it on the item if the first one was applied after all.
+        var writeId = DynamoAttributes.String(Guid.NewGuid().ToString("N"));
+        request.Item[SagaItemAttributes.WriteId] = writeId;
+        request.ConditionExpression = $"({request.ConditionExpression}) OR #writeId = :writeId";
+        request.ExpressionAttributeNames["#writeId"] = SagaItemAttributes.WriteId;
+        request.ExpressionAttributeValues[":writeId"] = writeId;
+        return SendUntilAnsweredAsync(instance, operation, () =>
+            DynamoDbCalls.Run(table.Name, "PutItem", () => dynamo.PutItemAsync(request, cancellationToken), cancellationToken), patience, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a conditional write until the store answers it: done, or refused by its condition (a
+    /// <see cref="ConcurrencyException"/>). While the store does not answer, the same write is sent again with growing
+    /// pauses, for up to <paramref name="patience"/>; then the caller gets the <see cref="StoreUnavailableException"/>.
+    /// </summary>
+    private async Task SendUntilAnsweredAsync(TSaga instance, string operation, Func<Task> send, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var delay = FirstWriteRetryDelay;
+        var retries = 0;
+        while (true)
         {
-            await DynamoDbCalls.Run(table.Name, "PutItem", () => dynamo.PutItemAsync(request, cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
-            PersistenceMetrics.SagaWrites.Add(1, SagaTag);
-        }
-        catch (ConditionalCheckFailedException ex)
-        {
-            throw Conflict(instance, operation, ex);
+            try
+            {
+                await send().ConfigureAwait(false);
+                PersistenceMetrics.SagaWrites.Add(1, SagaTag);
+                return;
+            }
+            catch (ConditionalCheckFailedException ex)
+            {
+                throw Conflict(instance, operation, ex);
+            }
+            catch (StoreUnavailableException ex) when (time.GetElapsedTime(started) + delay < patience)
+            {
+                PersistenceMetrics.SagaWriteRetries.Add(1, SagaTag);
+                // One warning per write; its further tries are Debug (an outage would otherwise log one line per try).
+                logger.Log(retries++ == 0 ? LogLevel.Warning : LogLevel.Debug,
+                    "Saga {SagaType} {CorrelationId}: {Operation} not answered ({Reason}); sending the same write again until the store answers",
+                    typeof(TSaga).Name, instance.CorrelationId, operation, ex.Message);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestWriteRetryDelay.Ticks));
+            }
         }
     }
 

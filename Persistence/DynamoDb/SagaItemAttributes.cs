@@ -8,4 +8,10 @@ public static class SagaItemAttributes
     public const string State = "State";
     public const string UpdatedAt = "UpdatedAt";
     public const string ExpiresAt = DynamoTables.TimeToLiveAttribute;
+
+    /// <summary>
+    /// A fresh id per write, kept when that write is sent again: a write whose answer was lost (timeout, connection reset,
+    /// the SDK's own retry) recognises itself on the next try instead of reading as a conflict (see DynamoDbSagaStore).
+    /// </summary>
+    public const string WriteId = "WriteId";
 }
