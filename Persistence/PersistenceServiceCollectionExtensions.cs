@@ -26,6 +26,8 @@ public static class PersistenceServiceCollectionExtensions
                 services.TryAddSingleton<ILookupResultStore, InMemoryLookupResultStore>();
                 services.TryAddSingleton<IUnsupportedPostcodeRegistry, InMemoryUnsupportedPostcodeRegistry>();
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
+                services.TryAddSingleton<InMemoryAcceptedLookups>();
+                services.TryAddSingleton<IAcceptedLookups>(provider => provider.GetRequiredService<InMemoryAcceptedLookups>());
                 break;
             case PersistenceProvider.DynamoDb:
                 services.AddDynamoDbLookupPersistence(options.DynamoDb);

@@ -60,7 +60,6 @@ public static class ProducersProcess
         var services = builder.Services;
         services.AddLookupOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
         services.AddScoped<LookupService>();
         services.AddSingleton<LookupResultSerializer>();
         services.AddProblemDetails();

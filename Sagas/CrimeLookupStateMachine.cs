@@ -54,11 +54,12 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .SendFetchCrimes()
                 .TransitionTo(FetchingCrimes));
 
-        // An attempt under way answers every duplicate request: counted, not re-run, unless it looks stuck.
+        // An attempt under way answers every duplicate request: counted, not re-run, unless it looks stuck or the request
+        // resumes it after its commands were lost with a process (Resume).
         During(Geocoding,
             When(PostcodeRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendGeocode()),
+                .If(ctx => ctx.Message.Resume || ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendGeocode()),
             GeocoderAnswers(),
             When(PostcodeNotFound)
                 .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
@@ -75,10 +76,10 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         During(FetchingCrimes,
             When(PostcodeRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
+                .If(ctx => ctx.Message.Resume || ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
             When(CoordinatesRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
+                .If(ctx => ctx.Message.Resume || ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
             CrimesArrive(),
             When(FetchCrimesFaulted)
                 .Then(ctx => ctx.Saga.Fail("Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))

@@ -10,6 +10,8 @@ namespace EventDriven.Sagas;
 /// <param name="Status">One of <see cref="Contracts.LookupStatus"/> (or MassTransit's <c>Initial</c> for an instance not yet started).</param>
 /// <param name="Reason">Why the lookup is NotFound or Failed (the saga's failure reason, in full: this is the operators' view).</param>
 /// <param name="Version">The optimistic-locking version the copy was read at.</param>
+/// <param name="AcceptedAt">When an API accepted a request for this finished lookup that starts a new attempt and the
+/// saga has not processed yet (null otherwise): polls then report the new attempt, not the old outcome.</param>
 public sealed record LookupSnapshot(
     Guid LookupId,
     string Status,
@@ -30,11 +32,19 @@ public sealed record LookupSnapshot(
     DateTimeOffset FirstRequestedAt,
     DateTimeOffset LastRequestedAt,
     DateTimeOffset? AttemptStartedAt,
-    DateTimeOffset? CompletedAt)
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? AcceptedAt = null)
 {
     /// <summary>True once a request has started the lookup (an instance MassTransit created but never saved has no key).</summary>
     [JsonIgnore]
     public bool IsStarted => !string.IsNullOrEmpty(LookupKey);
+
+    /// <summary>
+    /// True while an API has accepted a request the saga has not processed: a new lookup recorded in <c>Initial</c>
+    /// (<see cref="CrimeLookupState.Accepted"/>), or a new attempt at a finished one (<see cref="AcceptedAt"/>).
+    /// </summary>
+    [JsonIgnore]
+    public bool IsAwaitingSaga => Status == LookupStateDiagram.InitialState || (AcceptedAt is not null && Contracts.LookupStatus.IsTerminal(Status));
 
     /// <summary>Whether this finished lookup still answers requests (see <see cref="LookupFreshness"/>).</summary>
     public bool IsFresh(LookupOptions options, DateTimeOffset now) => LookupFreshness.IsFresh(Status, CompletedAt, options, now);

@@ -84,16 +84,19 @@ public static class BusExtensions
         cfg.AutoDelete = false;
         if (role == BusRole.Api)
         {
-            // The API's lookup requests: one no queue is bound for yet (a brand-new broker before any worker declared
-            // its queues) is returned and the publish fails (503) instead of being confirmed and silently dropped.
-            // Workers publish only inside consumers, to bindings they declared themselves.
-            cfg.ConfigurePublish(p => p.UseExecute(context =>
+            // The API's lookup requests go to the saga's queue, which the send declares (CrimeLookupRequests), so they
+            // wait there even before any worker has started. Mandatory all the same: a message the broker cannot route
+            // is returned and the request fails (503) instead of being confirmed and silently dropped.
+            static void Mandatory(SendContext context)
             {
                 if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
                 {
                     rabbit.Mandatory = true;
                 }
-            }));
+            }
+
+            cfg.ConfigureSend(s => s.UseExecute(Mandatory));
+            cfg.ConfigurePublish(p => p.UseExecute(Mandatory));
         }
     }
 

@@ -32,13 +32,14 @@ public static class DynamoDbPersistenceExtensions
         return services;
     }
 
-    /// <summary>Results store, state reader, registry, readiness check and (when EnsureTables is on) table creation at start-up.</summary>
+    /// <summary>Results store, state reader, accepted lookups, registry, readiness check and (when EnsureTables is on) table creation at start-up.</summary>
     public static IServiceCollection AddDynamoDbLookupPersistence(this IServiceCollection services, DynamoDbOptions options)
     {
         services.AddDynamoDbClient();
         services.TryAddSingleton<ILookupResultStore, DynamoDbLookupResultStore>();
         services.TryAddSingleton<IUnsupportedPostcodeRegistry, DynamoDbUnsupportedPostcodeRegistry>();
         services.TryAddSingleton<ILookupStateReader, DynamoDbLookupStateReader>();
+        services.TryAddSingleton<IAcceptedLookups, DynamoDbAcceptedLookups>();
         services.AddCrimeLookupSagaStore();
         if (options.ShouldEnsureTables)
         {

@@ -50,7 +50,11 @@ public sealed class DynamoDbSagaStore<TSaga>(
     public long VersionConflicts => Interlocked.Read(ref _versionConflicts);
 
     /// <summary>The instance, or null when there is none or it has expired (DynamoDB deletes expired items only eventually).</summary>
-    public async Task<TSaga?> LoadAsync(Guid correlationId, CancellationToken cancellationToken = default)
+    public async Task<TSaga?> LoadAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
+        await LoadItemAsync(correlationId, cancellationToken).ConfigureAwait(false) is { } item ? Read(item) : null;
+
+    /// <summary>The stored item of the instance (for readers that want more than the instance), or null as <see cref="LoadAsync"/>.</summary>
+    public async Task<StoredItem?> LoadItemAsync(Guid correlationId, CancellationToken cancellationToken = default)
     {
         var response = await DynamoDbCalls.Run(table.Name, "GetItem", () => dynamo.GetItemAsync(new GetItemRequest
         {
@@ -65,7 +69,55 @@ public sealed class DynamoDbSagaStore<TSaga>(
         }
 
         var item = new StoredItem(table.Name, correlationId.ToString("D"), attributes);
-        return item.IsExpiredAt(time.GetUtcNow()) ? null : Read(item);
+        return item.IsExpiredAt(time.GetUtcNow()) ? null : item;
+    }
+
+    /// <summary>
+    /// Marks an existing instance with <see cref="SagaItemAttributes.AcceptedAt"/> (an API accepted a request that
+    /// starts a new attempt). Not a saga write: the version stays, and the saga's next write drops the mark. A new
+    /// <see cref="SagaItemAttributes.WriteId"/> keeps a saga write sent again after a lost answer from overwriting it
+    /// unseen. Nothing happens when the instance has gone (expired and deleted).
+    /// </summary>
+    public async Task MarkAcceptedAsync(Guid correlationId, DateTimeOffset acceptedAt, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var request = new UpdateItemRequest
+        {
+            TableName = table.Name,
+            Key = KeyOf(correlationId),
+            UpdateExpression = "SET #accepted = :accepted, #writeId = :writeId",
+            ConditionExpression = "attribute_exists(#pk)",
+            ExpressionAttributeNames = new()
+            {
+                ["#accepted"] = SagaItemAttributes.AcceptedAt,
+                ["#writeId"] = SagaItemAttributes.WriteId,
+                ["#pk"] = SagaItemAttributes.PartitionKey,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":accepted"] = DynamoAttributes.Timestamp(acceptedAt),
+                [":writeId"] = DynamoAttributes.String(Guid.NewGuid().ToString("N")),
+            },
+        };
+        var started = time.GetTimestamp();
+        var delay = FirstWriteRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await DynamoDbCalls.Run(table.Name, "UpdateItem", () => dynamo.UpdateItemAsync(request, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return;
+            }
+            catch (StoreUnavailableException) when (time.GetElapsedTime(started) + delay < patience)
+            {
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestWriteRetryDelay.Ticks));
+            }
+        }
     }
 
     /// <summary>Reads an instance from a raw item (also used by queries over the table or its GSI).</summary>

@@ -14,4 +14,10 @@ public static class SagaItemAttributes
     /// the SDK's own retry) recognises itself on the next try instead of reading as a conflict (see DynamoDbSagaStore).
     /// </summary>
     public const string WriteId = "WriteId";
+
+    /// <summary>
+    /// Set by an API on a finished instance when it accepts a request that starts a new attempt; the saga's next write,
+    /// which replaces the whole item, drops it (see DynamoDbAcceptedLookups).
+    /// </summary>
+    public const string AcceptedAt = "AcceptedAt";
 }

@@ -1,31 +1,26 @@
 using EventDriven.Contracts;
-using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Values;
 using EventDriven.Persistence;
 using EventDriven.Sagas;
 using MassTransit;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace EventDriven.Producers.Lookups;
 
 /// <summary>
-/// What both APIs do with a valid query: answer from the results store when a fresh answer exists, otherwise
-/// publish the request (the saga de-duplicates by key) and accept it.
+/// What both APIs do with a valid query: answer from the results store when a fresh answer exists, otherwise send the
+/// request to the saga (which de-duplicates by key), record the acceptance where every API instance reads, and accept it.
 /// </summary>
 public sealed class LookupService(
     ILookupStateReader states,
-    IPublishEndpoint publisher,
-    IMemoryCache recentlyAccepted,
+    ISendEndpointProvider sender,
+    IAcceptedLookups acceptedLookups,
     LookupResultSerializer serializer,
     TimeProvider time,
     IOptions<LookupOptions> options)
 {
-    /// <summary>How long a publish may take before the broker counts as down.</summary>
+    /// <summary>How long a send may take before the broker counts as down.</summary>
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Covers the moment between 202 and the saga creating its instance, when a poll would otherwise 404.</summary>
-    private static readonly TimeSpan AcceptedMemory = TimeSpan.FromMinutes(10);
 
     public async Task<LookupAnswer> RequestAsync(LookupKey key, CancellationToken cancellationToken)
     {
@@ -60,33 +55,32 @@ public sealed class LookupService(
             return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.Unsupported);
         }
 
-        var status = state is not null && !LookupStatus.IsTerminal(state.Status) ? state.Status : InitialStatusOf(key);
-        recentlyAccepted.Set(key.CorrelationId, new AcceptedLookup(key, status, now), AcceptedMemory);
+        // Recorded after the request is on the bus (a failed send leaves no record behind a 503) and before the 202, so
+        // that a poll reaching any API instance next finds the lookup.
+        await acceptedLookups.RecordAsync(key, state, now, cancellationToken).ConfigureAwait(false);
+        var status = state is not null && LookupStatus.IsTerminal(state.Status) ? InitialStatusOf(key) : ReportedStatusOf(state) ?? InitialStatusOf(key);
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }
 
     /// <summary>
     /// What <c>GET /lookups/{id}</c> answers: the saga's view of the lookup, or null for an unknown id. A completed lookup
-    /// carries its result as the same cached bytes <c>/postcode</c> serves.
+    /// carries its result as the same cached bytes <c>/postcode</c> serves. A request accepted by any API instance and not
+    /// yet seen by the saga reports the attempt it starts, never the old outcome or "unknown".
     /// </summary>
     public async Task<IResult?> GetStatusAsync(Guid lookupId, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
-        recentlyAccepted.TryGetValue(lookupId, out AcceptedLookup? accepted);
         if (state is null || !state.IsStarted)
         {
-            return accepted is not null
-                ? TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, 0, null, null))
-                : null;
-        }
-
-        // A new attempt was accepted but the saga has not seen it yet: report it as started, not the old outcome.
-        if (accepted is not null && accepted.AcceptedAt > state.UpdatedAt && LookupStatus.IsTerminal(state.Status))
-        {
-            return TypedResults.Ok(new LookupStatusResponse(lookupId, accepted.Status, QueryOf(accepted.Key), null, state.Attempts, state.UpdatedAt, null));
+            return null;
         }
 
         var status = LookupStatusResponse.From(state);
+        if (state.IsAwaitingSaga)
+        {
+            return TypedResults.Ok(status with { Status = ReportedStatusOf(state)!, Reason = null });
+        }
+
         if (state.Status == LookupStatus.Completed && state.Month is { } month && state.CompletedAt is { } completedAt &&
             await serializer.GetOrLoadAsync(state.LookupKey, month, completedAt, cancellationToken).ConfigureAwait(false) is { } result)
         {
@@ -102,15 +96,7 @@ public sealed class LookupService(
         timeout.CancelAfter(PublishTimeout);
         try
         {
-            if (key.Postcode is { } postcode)
-            {
-                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now), timeout.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                var point = key.Coordinates!.Value;
-                await publisher.Publish(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now), timeout.Token).ConfigureAwait(false);
-            }
+            await sender.SendAsync(key, now, cancellationToken: timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or MassTransitException && !cancellationToken.IsCancellationRequested)
         {
@@ -120,11 +106,16 @@ public sealed class LookupService(
 
     private static string InitialStatusOf(LookupKey key) => key.Postcode is not null ? LookupStatus.Geocoding : LookupStatus.FetchingCrimes;
 
-    private static Contracts.Results.LookupQuery QueryOf(LookupKey key) => key.Postcode is { } postcode
-        ? new Contracts.Results.LookupQuery(postcode.Value, null, null)
-        : new Contracts.Results.LookupQuery(null, key.Coordinates!.Value.Latitude, key.Coordinates!.Value.Longitude);
-
-    private sealed record AcceptedLookup(LookupKey Key, string Status, DateTimeOffset AcceptedAt);
+    /// <summary>
+    /// The status a client is told: the saga's, except for a request the saga has not seen yet, which reports the first
+    /// state of the attempt it starts (geocoding for a postcode, the crimes for a point). Null for no lookup.
+    /// </summary>
+    private static string? ReportedStatusOf(LookupSnapshot? state) => state switch
+    {
+        null => null,
+        { IsAwaitingSaga: true } => state.Postcode is not null ? LookupStatus.Geocoding : LookupStatus.FetchingCrimes,
+        _ => state.Status,
+    };
 }
 
 public abstract record LookupAnswer
