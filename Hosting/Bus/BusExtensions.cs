@@ -32,6 +32,12 @@ public static class BusExtensions
         {
             services.TryAddSingleton<BrokerConnectionHealthCheck>();
             services.AddHealthChecks().AddCheck<BrokerConnectionHealthCheck>(BrokerConnectionHealthCheck.Name, HealthStatus.Unhealthy, [HealthCheckTags.Ready]);
+            if (configureReceivers is not null)
+            {
+                // Consumers come back as soon as the broker does, not at MassTransit's next scheduled reconnect.
+                services.TryAddSingleton<ReceiveEndpointReconnector>();
+                services.AddHostedService(provider => provider.GetRequiredService<ReceiveEndpointReconnector>());
+            }
         }
 
         services.AddMassTransit(x =>
@@ -40,7 +46,14 @@ public static class BusExtensions
             if (configureReceivers is not null)
             {
                 configureReceivers(x);
-                x.AddConfigureEndpointsCallback((_, _, endpoint) => ConfigureEndpoint(endpoint, bus));
+                x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+                {
+                    ConfigureEndpoint(endpoint, bus);
+                    if (context.GetService<ReceiveEndpointReconnector>() is { } reconnector)
+                    {
+                        endpoint.ConnectReceiveEndpointObserver(reconnector);
+                    }
+                });
             }
 
             switch (bus.Transport)
@@ -103,6 +116,9 @@ public static class BusExtensions
     /// <summary>Per-endpoint settings that do not belong to one consumer's definition.</summary>
     internal static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint, BusOptions bus)
     {
+        // Added before the definitions configure their consumers: the outermost filter of every endpoint.
+        endpoint.UseInfrastructureOutageRetry();
+
         if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             return;

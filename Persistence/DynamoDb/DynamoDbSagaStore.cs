@@ -23,6 +23,14 @@ public sealed record DynamoSagaTable<TSaga>(string Name)
 /// an item that already holds that id, and an unanswered write is sent again, unchanged, until the store answers
 /// (up to <see cref="UnansweredWritePatience"/>): either it was applied (now or before) and the saga goes on, or
 /// another event changed the item and the usual conflict retry follows.
+/// <para>
+/// The same gap opens after a save that succeeded when the commands cannot leave (the broker went away, the process
+/// died): the message is retried or delivered again, finds its own result and changes nothing. So each write also
+/// records the message that made it (<see cref="SagaItemAttributes.LastMessageId"/>) and the item before it
+/// (<see cref="SagaItemAttributes.Previous"/>); that message, loaded again, gets the item as it was before it
+/// (<see cref="LoadForMessageAsync"/>), is applied once more and its commands sent, and its write, carrying the same
+/// write id, replaces its own earlier one. Commands may then leave twice; the consumers are idempotent.
+/// </para>
 /// </remarks>
 public sealed class DynamoDbSagaStore<TSaga>(
     IAmazonDynamoDB dynamo,
@@ -52,6 +60,38 @@ public sealed class DynamoDbSagaStore<TSaga>(
     /// <summary>The instance, or null when there is none or it has expired (DynamoDB deletes expired items only eventually).</summary>
     public async Task<TSaga?> LoadAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
         await LoadItemAsync(correlationId, cancellationToken).ConfigureAwait(false) is { } item ? Read(item) : null;
+
+    /// <summary>
+    /// The instance as a message should see it. Normally the stored one; but when this very message wrote the stored
+    /// version (it is being retried or delivered again after the save, and its commands may never have left), the
+    /// version before it: applied again, the message sends its commands again. A message that created the instance
+    /// then finds none and creates it again. The load remembers what a write for this message must carry.
+    /// </summary>
+    public async Task<SagaLoad<TSaga>> LoadForMessageAsync(Guid correlationId, Guid? messageId, CancellationToken cancellationToken = default)
+    {
+        var item = await LoadItemAsync(correlationId, cancellationToken).ConfigureAwait(false);
+        if (item is null)
+        {
+            return new SagaLoad<TSaga>(null, null, null, messageId);
+        }
+
+        if (messageId is { } id && item.OptionalString(SagaItemAttributes.LastMessageId) == id.ToString("N"))
+        {
+            // Our own earlier write: it is replaced only while it is still ours (same write id).
+            var ownWrite = item.OptionalString(SagaItemAttributes.WriteId);
+            logger.LogDebug("Saga {SagaType} {CorrelationId}: message {MessageId} wrote version {Version} already; applying it again to the version before",
+                typeof(TSaga).Name, correlationId, id, item.OptionalInt(SagaItemAttributes.Version));
+            if (item.Attributes.TryGetValue(SagaItemAttributes.Previous, out var previous) && previous.M is { Count: > 0 } before)
+            {
+                var image = new Dictionary<string, AttributeValue>(before) { [SagaItemAttributes.PartitionKey] = item.Attributes[SagaItemAttributes.PartitionKey] };
+                return new SagaLoad<TSaga>(Read(new StoredItem(table.Name, item.Key, image)), image, ownWrite, messageId);
+            }
+
+            return new SagaLoad<TSaga>(null, null, ownWrite, messageId);
+        }
+
+        return new SagaLoad<TSaga>(Read(item), item.Attributes, null, messageId);
+    }
 
     /// <summary>The stored item of the instance (for readers that want more than the instance), or null as <see cref="LoadAsync"/>.</summary>
     public async Task<StoredItem?> LoadItemAsync(Guid correlationId, CancellationToken cancellationToken = default)
@@ -84,13 +124,16 @@ public sealed class DynamoDbSagaStore<TSaga>(
         {
             TableName = table.Name,
             Key = KeyOf(correlationId),
-            UpdateExpression = "SET #accepted = :accepted, #writeId = :writeId",
+            // A message that wrote the finished state, delivered again, no longer counts as its author: it is now a
+            // late duplicate (otherwise its write-id check would fail against this new write id for ever).
+            UpdateExpression = "SET #accepted = :accepted, #writeId = :writeId REMOVE #lastMessage",
             ConditionExpression = "attribute_exists(#pk)",
             ExpressionAttributeNames = new()
             {
                 ["#accepted"] = SagaItemAttributes.AcceptedAt,
                 ["#writeId"] = SagaItemAttributes.WriteId,
                 ["#pk"] = SagaItemAttributes.PartitionKey,
+                ["#lastMessage"] = SagaItemAttributes.LastMessageId,
             },
             ExpressionAttributeValues = new()
             {
@@ -148,16 +191,23 @@ public sealed class DynamoDbSagaStore<TSaga>(
     public Task InsertAsync(TSaga instance, CancellationToken cancellationToken = default) =>
         InsertAsync(instance, UnansweredWritePatience, cancellationToken);
 
+    /// <summary>The insert of a message's new instance, after <see cref="LoadForMessageAsync"/> found none (or its own).</summary>
+    public Task InsertAsync(TSaga instance, SagaLoad<TSaga> loaded, CancellationToken cancellationToken) =>
+        InsertAsync(instance, UnansweredWritePatience, cancellationToken, loaded);
+
     /// <inheritdoc cref="InsertAsync(TSaga, CancellationToken)"/>
     /// <param name="instance">The new instance.</param>
     /// <param name="patience">How long an unanswered write is sent again: the saga's writes wait out an outage
     /// (<see cref="UnansweredWritePatience"/>); a caller that must answer quickly (the API) passes less.</param>
     /// <param name="cancellationToken">Cancels the write and its retries.</param>
-    public async Task InsertAsync(TSaga instance, TimeSpan patience, CancellationToken cancellationToken)
+    public Task InsertAsync(TSaga instance, TimeSpan patience, CancellationToken cancellationToken) =>
+        InsertAsync(instance, patience, cancellationToken, loaded: null);
+
+    private async Task InsertAsync(TSaga instance, TimeSpan patience, CancellationToken cancellationToken, SagaLoad<TSaga>? loaded)
     {
         var now = time.GetUtcNow();
-        var item = ItemOf(instance, version: 1, now);
-        await WriteConditionally(instance, "insert", new PutItemRequest
+        var item = ItemOf(instance, version: 1, now, loaded);
+        await WriteConditionally(instance, "insert", loaded?.WriteId, new PutItemRequest
         {
             TableName = table.Name,
             Item = item,
@@ -169,11 +219,14 @@ public sealed class DynamoDbSagaStore<TSaga>(
     }
 
     /// <summary>Replaces the instance if its stored <c>Version</c> is still the one it was read with, and increments it.</summary>
-    public async Task UpdateAsync(TSaga instance, CancellationToken cancellationToken = default)
+    public Task UpdateAsync(TSaga instance, CancellationToken cancellationToken = default) => UpdateAsync(instance, null, cancellationToken);
+
+    /// <summary>The update of a message's instance, as loaded by <see cref="LoadForMessageAsync"/>.</summary>
+    public async Task UpdateAsync(TSaga instance, SagaLoad<TSaga>? loaded, CancellationToken cancellationToken)
     {
         var expected = instance.Version;
-        var item = ItemOf(instance, expected + 1, time.GetUtcNow());
-        await WriteConditionally(instance, "update", new PutItemRequest
+        var item = ItemOf(instance, expected + 1, time.GetUtcNow(), loaded);
+        await WriteConditionally(instance, "update", loaded?.WriteId, new PutItemRequest
         {
             TableName = table.Name,
             Item = item,
@@ -211,10 +264,12 @@ public sealed class DynamoDbSagaStore<TSaga>(
         }, UnansweredWritePatience, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task WriteConditionally(TSaga instance, string operation, PutItemRequest request, TimeSpan patience, CancellationToken cancellationToken)
+    private Task WriteConditionally(
+        TSaga instance, string operation, string? ownEarlierWrite, PutItemRequest request, TimeSpan patience, CancellationToken cancellationToken)
     {
-        // The id of this write: a second try finds it on the item if the first one was applied after all.
-        var writeId = DynamoAttributes.String(Guid.NewGuid().ToString("N"));
+        // The id of this write: a second try finds it on the item if the first one was applied after all. A message
+        // applied again (LoadForMessageAsync) reuses the id of its earlier write, so that one is the write it replaces.
+        var writeId = DynamoAttributes.String(ownEarlierWrite ?? Guid.NewGuid().ToString("N"));
         request.Item[SagaItemAttributes.WriteId] = writeId;
         request.ConditionExpression = $"({request.ConditionExpression}) OR #writeId = :writeId";
         request.ExpressionAttributeNames["#writeId"] = SagaItemAttributes.WriteId;
@@ -269,15 +324,38 @@ public sealed class DynamoDbSagaStore<TSaga>(
             typeof(TSaga), instance.CorrelationId, inner);
     }
 
-    private Dictionary<string, AttributeValue> ItemOf(TSaga instance, int version, DateTimeOffset now)
+    private Dictionary<string, AttributeValue> ItemOf(TSaga instance, int version, DateTimeOffset now, SagaLoad<TSaga>? loaded = null)
     {
         Debug.Assert(instance.CorrelationId != Guid.Empty, "MassTransit never persists an instance without a correlation id");
         var item = mapper.ToAttributes(instance, now);
         item[SagaItemAttributes.PartitionKey] = DynamoAttributes.String(instance.CorrelationId.ToString("D"));
         item[SagaItemAttributes.Version] = DynamoAttributes.Number(version);
+        if (loaded?.MessageId is { } messageId)
+        {
+            item[SagaItemAttributes.LastMessageId] = DynamoAttributes.String(messageId.ToString("N"));
+            if (loaded.Image is { } before)
+            {
+                // The state this message was applied to; not the bookkeeping of the write before it.
+                item[SagaItemAttributes.Previous] = new AttributeValue
+                {
+                    M = before.Where(a => a.Key is not (SagaItemAttributes.PartitionKey or SagaItemAttributes.Previous or
+                            SagaItemAttributes.WriteId or SagaItemAttributes.LastMessageId or SagaItemAttributes.AcceptedAt))
+                        .ToDictionary(a => a.Key, a => a.Value),
+                };
+            }
+        }
+
         return item;
     }
 
     private static Dictionary<string, AttributeValue> KeyOf(Guid correlationId) =>
         new() { [SagaItemAttributes.PartitionKey] = DynamoAttributes.String(correlationId.ToString("D")) };
 }
+
+/// <summary>
+/// What <see cref="DynamoDbSagaStore{TSaga}.LoadForMessageAsync"/> found for a message: the instance to apply it to
+/// (null: none), the item it came from (kept as the next write's <see cref="SagaItemAttributes.Previous"/>), the write
+/// id to reuse when the message replaces its own earlier write, and the message.
+/// </summary>
+public sealed record SagaLoad<TSaga>(TSaga? Instance, IReadOnlyDictionary<string, AttributeValue>? Image, string? WriteId, Guid? MessageId)
+    where TSaga : class, ISagaVersion;

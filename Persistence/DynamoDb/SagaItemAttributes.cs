@@ -15,6 +15,12 @@ public static class SagaItemAttributes
     /// </summary>
     public const string WriteId = "WriteId";
 
+    /// <summary>The id of the message whose application wrote this version (see DynamoDbSagaStore.LoadForMessageAsync).</summary>
+    public const string LastMessageId = "LastMessageId";
+
+    /// <summary>The item as it was before <see cref="LastMessageId"/> was applied (a map), to apply that message again.</summary>
+    public const string Previous = "Previous";
+
     /// <summary>
     /// Set by an API on a finished instance when it accepts a request that starts a new attempt; the saga's next write,
     /// which replaces the whole item, drops it (see DynamoDbAcceptedLookups).

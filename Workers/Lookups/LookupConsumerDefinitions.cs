@@ -1,4 +1,5 @@
 using EventDriven.Contracts;
+using EventDriven.Hosting.Bus;
 using MassTransit;
 
 namespace EventDriven.Workers.Lookups;
@@ -7,6 +8,8 @@ namespace EventDriven.Workers.Lookups;
 /// Endpoint settings shared by the consumers that call an upstream. The HTTP pipeline already retries each call; the
 /// endpoint adds two spaced retries for what is left (e.g. a circuit that is open), then the message goes to
 /// <c>{queue}_error</c> for replay. No retry storms. The outbox holds replies until the consumer has finished.
+/// Our own store or the broker being away is not the upstream failing: that is waited out by every endpoint's outermost
+/// retry (<c>InfrastructureOutageRetry</c> in Hosting), so these retries leave it alone.
 /// </summary>
 public abstract class UpstreamConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
@@ -19,7 +22,11 @@ public abstract class UpstreamConsumerDefinition<TConsumer> : ConsumerDefinition
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+            r.Ignore<Exception>(InfrastructureOutageRetry.IsOutage);
+        });
         endpointConfigurator.UseInMemoryOutbox(context);
     }
 }
@@ -34,5 +41,9 @@ public sealed class UnsupportedPostcodeRecorderDefinition : ConsumerDefinition<U
     public UnsupportedPostcodeRecorderDefinition() => EndpointName = QueueNames.UnsupportedPostcodes;
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<UnsupportedPostcodeRecorder> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)));
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+            r.Ignore<Exception>(InfrastructureOutageRetry.IsOutage);
+        });
 }

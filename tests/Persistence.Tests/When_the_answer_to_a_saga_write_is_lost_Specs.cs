@@ -103,9 +103,18 @@ public sealed class When_the_answer_to_a_saga_write_is_lost_Specs(DynamoDbLocalF
 
         await harness.Bus.Publish(new PostcodeRequested(key.CorrelationId, "M1 1AE", DateTimeOffset.UtcNow));
 
-        Assert.True(await harness.Sent.Any<GeocodePostcode>(x => x.Context.Message.CorrelationId == key.CorrelationId),
-            "the geocode command of the first transition was lost with the write's answer");
-        var state = (await provider.GetRequiredService<ILookupStateReader>().GetAsync(key.CorrelationId))!;
+        // Polled, not the harness's inactivity signal: on a loaded machine the store may be silent for a while.
+        var state = (await When_events_race_for_one_saga_Specs.WaitForAsync(
+            () => provider.GetRequiredService<ILookupStateReader>().GetAsync(key.CorrelationId), s => s?.Status == LookupStatus.Geocoding))!;
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!harness.Sent.Select<GeocodePostcode>().Any() && !timeout.IsCancellationRequested)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.True(harness.Sent.Select<GeocodePostcode>().Any(), "the geocode command of the first transition was lost with the write's answer");
         Assert.Equal(1, losing.Lost);
         Assert.Equal(LookupStatus.Geocoding, state.Status);
         Assert.Equal(1, state.RequestCount); // one request, counted once

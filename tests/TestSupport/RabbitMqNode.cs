@@ -153,6 +153,17 @@ public sealed class RabbitMqNode : IAsyncDisposable
             .ConfigureAwait(false);
     }
 
+    /// <summary>SIGKILL (<c>kill -9</c>): no orderly shutdown; clients find their connections dead.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            // The Debian wrapper runs the Erlang VM as a child: kill the whole tree.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A connection for test assertions (queue depths) and for injecting raw messages.</summary>
     public Task<IConnection> ConnectAsync(CancellationToken cancellationToken = default) =>
         new ConnectionFactory { HostName = Host, Port = Port, RequestedConnectionTimeout = TimeSpan.FromSeconds(5) }
