@@ -34,7 +34,9 @@ public static class WorkerExtensions
         services.TryAddSingleton(TimeProvider.System);
         if (role == BusRole.Workers && transport == BusTransport.RabbitMq)
         {
-            // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare.
+            // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare. This one
+            // joins a fleet that may already call at the full rate.
+            services.Replace(ServiceDescriptor.Singleton(FleetPoliceShare.ForJoiningWorker()));
             services.AddHostedService<FleetBudgetMonitor>();
         }
 

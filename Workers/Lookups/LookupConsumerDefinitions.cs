@@ -1,5 +1,6 @@
 using EventDriven.Contracts;
 using EventDriven.Hosting.Bus;
+using EventDriven.Workers.Upstreams;
 using MassTransit;
 
 namespace EventDriven.Workers.Lookups;
@@ -34,7 +35,18 @@ public abstract class UpstreamConsumerDefinition<TConsumer> : ConsumerDefinition
 public sealed class GeocodePostcodeConsumerDefinition() : UpstreamConsumerDefinition<GeocodePostcodeConsumer>(QueueNames.GeocodePostcode, 16);
 
 /// <summary>The shared rate limiter paces the police calls; the concurrency limit bounds how many wait in its queue.</summary>
-public sealed class FetchCrimesConsumerDefinition() : UpstreamConsumerDefinition<FetchCrimesConsumer>(QueueNames.FetchCrimes, 16);
+public sealed class FetchCrimesConsumerDefinition() : UpstreamConsumerDefinition<FetchCrimesConsumer>(QueueNames.FetchCrimes, 16)
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<FetchCrimesConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        base.ConfigureConsumer(endpointConfigurator, consumerConfigurator, context);
+        // The other workers count this one by its fetch-crimes consumer: a joining worker's first police call waits for that.
+        if (context.GetService(typeof(FleetPoliceShare)) is FleetPoliceShare share)
+        {
+            endpointConfigurator.ConnectReceiveEndpointObserver(share);
+        }
+    }
+}
 
 public sealed class UnsupportedPostcodeRecorderDefinition : ConsumerDefinition<UnsupportedPostcodeRecorder>
 {

@@ -28,13 +28,22 @@ public sealed class PoliceApiRateLimiter : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         });
+        // A worker joining a fleet at full rate starts with an empty bucket: its burst would come on top of theirs.
+        share.JoinCompleted += () => Limiter.AttemptAcquire(Math.Max(1, police.Burst / 2)).Dispose();
     }
 
     public RateLimiter Limiter { get; }
 
     /// <summary>A permit for one police request: this process's share of the fleet's budget.</summary>
-    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) =>
-        Limiter.AcquireAsync(_share.PermitsPerRequest, cancellationToken);
+    public async ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        if (!_share.Joined.IsCompleted)
+        {
+            await _share.Joined.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await Limiter.AcquireAsync(_share.PermitsPerRequest, cancellationToken).ConfigureAwait(false);
+    }
 
     public void Dispose() => Limiter.Dispose();
 }
