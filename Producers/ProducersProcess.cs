@@ -68,6 +68,8 @@ public static class ProducersProcess
         services.AddOpenApi();
         services.AddPublicRateLimiting(builder.Configuration);
         services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(builder.Configuration, AdminOptions.SectionName);
+        // Behind a load balancer: on SIGTERM not ready first, then drain.
+        services.AddReadinessDrain(builder.Configuration);
         return builder;
     }
 

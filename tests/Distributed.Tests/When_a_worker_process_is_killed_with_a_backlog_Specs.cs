@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using EventDriven.TestSupport;
+using Xunit.Abstractions;
 
 namespace EventDriven.Distributed.Tests;
 
 [Collection(DistributedCollection.Name)]
-public sealed class When_a_worker_process_is_killed_with_a_backlog_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit)
+public sealed class When_a_worker_process_is_killed_with_a_backlog_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit, ITestOutputHelper output)
     : IClassFixture<RabbitMqNodeFixture>
 {
     [Fact]
@@ -29,8 +31,12 @@ public sealed class When_a_worker_process_is_killed_with_a_backlog_Specs(DynamoD
         Assert.True(unfinished > 10, $"only {unfinished} lookups were unfinished when the worker died: the test proves nothing");
 
         await system.SetFaultsAsync("Both");
+        var clock = Stopwatch.StartNew();
         await system.StartConsumersAsync(DistributedSystem.QuickStuckRecovery);
+        var started = clock.Elapsed;
         var after = await Lookups.WaitForAsync(api, accepted, TimeSpan.FromSeconds(120));
+        output.WriteLine($"worker kill -9 with {unfinished} of {accepted.Count} lookups unfinished: all terminal {clock.Elapsed.TotalSeconds:0.0} s " +
+                         $"after a new worker was started ({started.TotalSeconds:0.0} s of it starting the process)");
 
         Assert.All(after.Values, s => Assert.Equal("Completed", s.GetProperty("status").GetString()));
     }
