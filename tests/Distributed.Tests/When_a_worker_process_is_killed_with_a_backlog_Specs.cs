@@ -12,16 +12,17 @@ public sealed class When_a_worker_process_is_killed_with_a_backlog_Specs(DynamoD
     public async Task Should_bring_every_accepted_lookup_to_an_end_after_a_restart()
     {
         await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);
-        // Slow upstreams keep a backlog in flight (consuming, unacknowledged) when the process dies.
-        await system.SetFaultsAsync("Both", latency: TimeSpan.FromMilliseconds(400));
-        var workers = await system.StartConsumersAsync();
+        // Slow upstreams keep a backlog in flight (consuming, unacknowledged) when the process dies. The lookups are all
+        // accepted before the worker starts, so how many are still in flight does not depend on how fast they were sent.
+        await system.SetFaultsAsync("Both", latency: TimeSpan.FromSeconds(2));
         var api = (await system.StartProducersAsync()).Http;
-
         var accepted = new List<Guid>();
         foreach (var postcode in Lookups.Postcodes(60))
         {
             accepted.Add(await Lookups.AcceptAsync(api, postcode));
         }
+
+        var workers = await system.StartConsumersAsync();
 
         // Some done, most not: then SIGKILL, no shutdown code runs.
         await Lookups.WaitForAsync(api, accepted.Take(3).ToList(), TimeSpan.FromSeconds(60));
