@@ -29,12 +29,18 @@ public static class ConfigurationKeys
 
     public const string AdminApiKey = "Admin__ApiKey";
 
+    public const string ForwardedHeadersKnownNetworks = "ForwardedHeaders__KnownNetworks";
+
+    /// <summary>Named admin keys, one per operator: <c>Admin__Keys__alice</c> (a family of keys, so not in <see cref="All"/>).</summary>
+    public const string AdminKeysPrefix = "Admin__Keys__";
+
     public static readonly IReadOnlyList<string> All =
     [
         BusTransport, BusRabbitMqHost, BusRabbitMqPort, BusRabbitMqVirtualHost, BusRabbitMqUsername, BusRabbitMqPassword, BusRabbitMqUseSsl,
         PersistenceProvider, PersistenceDynamoDbServiceUrl, PersistenceDynamoDbTablePrefix, PersistenceDynamoDbEnsureTables, PersistenceDynamoDbRegion,
         UpstreamsPostcodesIoBaseUrl, UpstreamsPoliceApiBaseUrl, UpstreamsPoliceApiRequestsPerSecond, UpstreamsPoliceApiBurst, UpstreamsSimulate,
         AdminApiKey,
+        ForwardedHeadersKnownNetworks,
     ];
 
     /// <summary>The same key in <c>IConfiguration</c> form (<c>Bus:Transport</c>).</summary>

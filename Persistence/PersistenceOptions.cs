@@ -13,6 +13,29 @@ public sealed class PersistenceOptions
 
     [ValidateObjectMembers]
     public DynamoDbOptions DynamoDb { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public InMemoryStoreOptions InMemory { get; set; } = new();
+}
+
+/// <summary>
+/// <c>Persistence:InMemory</c>: the bounds of the embedded mode's stores. Besides the retention DynamoDB's TTLs give
+/// (<see cref="LookupRetention"/>), finished lookups are evicted least recently updated first, with their results,
+/// once either cap is passed; lookups in progress are never evicted (the per-client in-flight cap bounds them).
+/// </summary>
+public sealed class InMemoryStoreOptions
+{
+    /// <summary>Saga instances kept (about 1-2 KB each); also caps the unsupported-postcode registry.</summary>
+    [Range(100, 10_000_000)]
+    public int MaxLookups { get; set; } = 50_000;
+
+    /// <summary>Results kept, in megabytes as estimated from their crimes (a simulated result is about 25 KB, a dense real one a few MB).</summary>
+    [Range(1, 100_000)]
+    public int MaxResultMegabytes { get; set; } = 128;
+
+    /// <summary>How often the stores are swept for expired and surplus entries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public enum PersistenceProvider

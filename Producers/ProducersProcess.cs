@@ -4,17 +4,19 @@ using EventDriven.Functions.LocalScheduler;
 using EventDriven.Hosting;
 using EventDriven.Hosting.Bus;
 using EventDriven.Hosting.DeadLetters;
+using EventDriven.Hosting.Operations;
 using EventDriven.Persistence;
 using EventDriven.Producers.Admin;
 using EventDriven.Producers.Apis;
 using EventDriven.Producers.Http;
 using EventDriven.Producers.Lookups;
+using EventDriven.Producers.Pages;
 using EventDriven.Sagas;
 using EventDriven.Simulator;
 using EventDriven.Workers;
 using EventDriven.Workers.Upstreams;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Scalar.AspNetCore;
 
 namespace EventDriven.Producers;
 
@@ -48,8 +50,11 @@ public static class ProducersProcess
         else
         {
             services.AddLookupBus(configuration, role);
+            // Replays started through the admin API are driven by one of the API processes (lease in the store).
+            services.AddReplayDriving();
         }
 
+        services.AddOperations();
         builder.AddLookupApi();
         return builder;
     }
@@ -61,33 +66,55 @@ public static class ProducersProcess
         services.AddLookupOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<LookupService>();
+        services.AddSingleton<ClientLookupBudget>();
         services.AddSingleton<LookupResultSerializer>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ServiceUnavailableExceptionHandler>();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // A value that does not bind is a 400 problem+json in every environment (Development would otherwise throw).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
-        services.AddOpenApi();
+        services.AddApiDocumentation(builder.Configuration);
+        services.AddTrustedProxies(builder.Configuration);
+        // JSON answers compressed when the client asks (a cache hit is tens of kB of JSON). Enabled for HTTPS too: the
+        // bodies are public crime data and never reflect a secret, so BREACH has nothing to recover.
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Append("application/problem+json");
+        });
         services.AddPublicRateLimiting(builder.Configuration);
         services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(builder.Configuration, AdminOptions.SectionName);
         // Behind a load balancer: on SIGTERM not ready first, then drain.
         services.AddReadinessDrain(builder.Configuration);
+        services.AddAdminKeyAuthentication(builder.Configuration);
         return builder;
     }
 
     public static WebApplication MapLookupApi(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         // Every error answer is problem+json, including routing's 404 and 405.
         app.UseStatusCodePages();
+        // The web pages (wwwroot): existing files only, so the API's paths and its 404s stay as they are.
+        app.UseWebPages();
 
+        app.UseRouting();
         app.UseRateLimiter();
+        app.UseResponseCompression();
+        // Only /admin/* asks for authorisation (its key), before its parameters are bound.
+        app.UseAuthentication();
+        app.UseAuthorization();
 
-        app.MapPostcodeApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
-        app.MapCoordinatesApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
-        app.MapLookupsApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy);
-        app.MapAdminApi();
+        app.MapPostcodeApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy).AnswerHeadLikeGet();
+        app.MapCoordinatesApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy).AnswerHeadLikeGet();
+        app.MapLookupsApi().RequireRateLimiting(RateLimitingExtensions.PublicPolicy).AnswerHeadLikeGet();
+        app.MapAdminApi().AnswerHeadLikeGet();
         app.MapHealthEndpoints();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapApiDocumentation();
         return app;
     }
 

@@ -15,10 +15,18 @@ internal static class CrimeLookupActivities
         where TMessage : class =>
         binder.Send(GeocodeQueue, ctx => new GeocodePostcode(ctx.Saga.CorrelationId, ctx.Saga.Postcode!));
 
+    /// <summary>Fetch the attempt's pending months (none: the newest, sent as no months at all).</summary>
     public static EventActivityBinder<CrimeLookupState, TMessage> SendFetchCrimes<TMessage>(this EventActivityBinder<CrimeLookupState, TMessage> binder)
         where TMessage : class =>
+        binder.SendFetchCrimes(ctx => ctx.Saga.PendingMonths.Count > 0 ? [.. ctx.Saga.PendingMonths] : null);
+
+    /// <summary>Fetch the given months.</summary>
+    public static EventActivityBinder<CrimeLookupState, TMessage> SendFetchCrimes<TMessage>(
+        this EventActivityBinder<CrimeLookupState, TMessage> binder, Func<BehaviorContext<CrimeLookupState, TMessage>, IReadOnlyList<string>?> months)
+        where TMessage : class =>
         binder.Send(FetchCrimesQueue, ctx => new FetchCrimes(
-            ctx.Saga.CorrelationId, ctx.Saga.LookupKey, ctx.Saga.Latitude!.Value, ctx.Saga.Longitude!.Value, ctx.Saga.Postcode));
+            ctx.Saga.CorrelationId, ctx.Saga.LookupKey, ctx.Saga.Latitude!.Value, ctx.Saga.Longitude!.Value, ctx.Saga.Postcode,
+            months(ctx), ctx.Saga.PoliceForceArea, ctx.Saga.AttemptRequestedBy));
 
     public static EventActivityBinder<CrimeLookupState, TMessage> PublishUnsupported<TMessage>(this EventActivityBinder<CrimeLookupState, TMessage> binder)
         where TMessage : class =>

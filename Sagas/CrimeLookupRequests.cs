@@ -16,20 +16,26 @@ public static class CrimeLookupRequests
     public static readonly Uri SagaQueue = new($"queue:{QueueNames.CrimeLookupSaga}");
 
     /// <summary>Asks for the lookup of <paramref name="key"/>.</summary>
+    /// <param name="months">The police months the request needs (null or empty: the newest).</param>
+    /// <param name="policeDataUpdated">The police's last data update the caller judged freshness by (null: unknown).</param>
+    /// <param name="requestedBy">The client's tag (null: no client, e.g. a sweep).</param>
     /// <param name="resume">Re-send the command of an attempt under way at once (<see cref="PostcodeRequested.Resume"/>).</param>
     public static async Task SendAsync(
-        this ISendEndpointProvider sender, LookupKey key, DateTimeOffset requestedAt, bool resume = false, CancellationToken cancellationToken = default)
+        this ISendEndpointProvider sender, LookupKey key, DateTimeOffset requestedAt, IReadOnlyList<string>? months = null,
+        string? policeDataUpdated = null, string? requestedBy = null, bool resume = false, CancellationToken cancellationToken = default)
     {
         var endpoint = await sender.GetSendEndpoint(SagaQueue).ConfigureAwait(false);
         if (key.Postcode is { } postcode)
         {
-            await endpoint.Send(new PostcodeRequested(key.CorrelationId, postcode.Value, requestedAt, resume), cancellationToken).ConfigureAwait(false);
+            await endpoint.Send(new PostcodeRequested(key.CorrelationId, postcode.Value, requestedAt, months, policeDataUpdated, requestedBy, resume), cancellationToken)
+                .ConfigureAwait(false);
         }
         else
         {
             var point = key.Coordinates!.Value;
-            await endpoint.Send(new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, requestedAt, resume), cancellationToken)
-                .ConfigureAwait(false);
+            await endpoint.Send(
+                new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, requestedAt, months, policeDataUpdated, requestedBy, resume),
+                cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -42,7 +48,7 @@ public static class CrimeLookupRequests
             return false;
         }
 
-        await sender.SendAsync(key, requestedAt, resume, cancellationToken).ConfigureAwait(false);
+        await sender.SendAsync(key, requestedAt, resume: resume, cancellationToken: cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using EventDriven.Contracts;
+using EventDriven.Contracts.Police;
 using EventDriven.Contracts.Values;
 using MassTransit;
 
@@ -27,11 +28,35 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     public double? Longitude { get; set; }
     public string? Country { get; set; }
 
-    /// <summary>Police data month of the last completed attempt (<c>YYYY-MM</c>); the results store key with <see cref="LookupKey"/>.</summary>
+    /// <summary>The police force area of the postcode (postcodes.io's <c>pfa</c>); null for coordinates and where there is none.</summary>
+    public string? PoliceForceArea { get; set; }
+
+    /// <summary>The newest police month stored for this key (<c>YYYY-MM</c>); with <see cref="LookupKey"/>, a results store key.</summary>
     public string? Month { get; set; }
+
+    /// <summary>
+    /// Every police month stored for this key, newest first: the months a request can be answered with from the results
+    /// store while <see cref="PoliceLastUpdated"/> is current.
+    /// </summary>
+    public List<string> Months { get; set; } = [];
+
+    /// <summary>The oldest police <c>crime-last-updated</c> the stored <see cref="Months"/> were fetched under.</summary>
+    public string? PoliceLastUpdated { get; set; }
+
+    /// <summary>Months asked for and not yet stored by the attempt under way (empty when none is, or it fetches "the newest").</summary>
+    public List<string> PendingMonths { get; set; } = [];
     public int? TotalCrimes { get; set; }
     public string? DataSource { get; set; }
     public string? FailureReason { get; set; }
+
+    /// <summary>One of <see cref="LookupReasons"/> while NotFound or Failed: what the public is told (<see cref="FailureReason"/> is the detail).</summary>
+    public string? FailureCode { get; set; }
+
+    /// <summary>
+    /// The client (an opaque tag) whose request started the attempt under way; null once it has ended. What the API
+    /// counts as that client's lookups in flight, and whose turn the attempt's police requests wait in.
+    /// </summary>
+    public string? AttemptRequestedBy { get; set; }
 
     /// <summary>Attempts started on this instance (1 for the first).</summary>
     public int Attempts { get; set; }
@@ -77,10 +102,49 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     /// <summary>An immutable copy for readers (API, operators, functions), who must never hold the live instance.</summary>
     public LookupSnapshot ToSnapshot() => new(
         CorrelationId, CurrentState, LookupKey, Postcode, Latitude, Longitude, Country, Month, TotalCrimes, DataSource,
-        FailureReason, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt);
+        FailureReason, FailureCode, Attempts, RequestCount, Version, CreatedAt, UpdatedAt, FirstRequestedAt, LastRequestedAt, AttemptStartedAt, CompletedAt,
+        PoliceForceArea, [.. Months], PoliceLastUpdated, [.. PendingMonths]);
 
     /// <summary>Whether this finished lookup still answers requests (see <see cref="LookupFreshness"/>).</summary>
     public bool IsFresh(LookupOptions options, DateTimeOffset now) => LookupFreshness.IsFresh(CurrentState, CompletedAt, options, now);
+
+    /// <summary>
+    /// Whether the stored months answer a request for <paramref name="months"/> (empty: the newest) judged by the police's
+    /// last data update as the requester knew it (see <see cref="LookupFreshness.Covers"/>).
+    /// </summary>
+    public bool Answers(IReadOnlyList<string>? months, string? policeDataUpdated, LookupOptions options, DateTimeOffset now) =>
+        LookupFreshness.Covers(PoliceLastUpdated, Months, CompletedAt, months ?? [], policeDataUpdated, options, now);
+
+    /// <summary>
+    /// The months of a request that neither the attempt under way fetches nor the store holds current (by the
+    /// requester's view of the police's last data update): what a running attempt must fetch in addition.
+    /// </summary>
+    internal IReadOnlyList<string> MonthsMissing(IReadOnlyList<string>? months, string? policeDataUpdated)
+    {
+        if (months is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        var stored = policeDataUpdated is not null && PolicePublication.IsCurrent(PoliceLastUpdated, policeDataUpdated) ? Months : [];
+        return months.Where(m => !PendingMonths.Contains(m) && !stored.Contains(m)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The months the last <see cref="WantMonths"/> added, for the command that fetches them. Not state: it lives only
+    /// while one event is applied (never stored, not internal state a reader sees).
+    /// </summary>
+    internal IReadOnlyList<string> MonthsAdded { get; private set; } = [];
+
+    /// <summary>Adds months to those the attempt under way must fetch.</summary>
+    internal void WantMonths(IReadOnlyList<string> months)
+    {
+        MonthsAdded = months;
+        if (months.Count > 0)
+        {
+            PendingMonths = NewestFirst(PendingMonths.Concat(months));
+        }
+    }
 
     /// <summary>True once the area or the geocoder's country has shown the postcode to be Scottish.</summary>
     internal bool IsScottish => ScottishPostcodeAreas.IsScottish(postcode: null, Country) == true;
@@ -124,11 +188,16 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         UpdatedAt = now;
     }
 
-    internal void BeginAttempt(DateTimeOffset now)
+    /// <param name="months">The months the attempt fetches; none for the newest.</param>
+    /// <param name="requestedBy">The client whose request started it (an opaque tag; see <see cref="AttemptRequestedBy"/>).</param>
+    internal void BeginAttempt(DateTimeOffset now, IReadOnlyList<string>? months, string? requestedBy)
     {
+        PendingMonths = NewestFirst(months ?? []);
         Attempts++;
+        AttemptRequestedBy = requestedBy;
         AttemptStartedAt = now;
         FailureReason = null;
+        FailureCode = null;
         CompletedAt = null;
         UpdatedAt = now;
     }
@@ -146,41 +215,88 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
         UpdatedAt = now;
     }
 
-    internal void Geocoded(string? country, double latitude, double longitude, DateTimeOffset now)
+    internal void Geocoded(string? country, string? policeForceArea, double latitude, double longitude, DateTimeOffset now)
     {
         Country = country;
+        PoliceForceArea = policeForceArea;
         Latitude = latitude;
         Longitude = longitude;
         FailureReason = null;
+        FailureCode = null;
         UpdatedAt = now;
     }
 
     internal void MarkUnsupported(string? country, DateTimeOffset now)
     {
         Country = country;
+        AttemptRequestedBy = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The geocoder knows the postcode but gives no point: a final answer, with its own reason.</summary>
+    internal void MarkNoLocation(string? country, string? policeForceArea, DateTimeOffset now)
+    {
+        Country = country;
+        PoliceForceArea = policeForceArea;
+        FailureReason = LookupReasons.NoLocation;
+        CompletedAt = now;
         UpdatedAt = now;
     }
 
     internal void MarkNotFound(string reason, DateTimeOffset now)
     {
         FailureReason = reason;
+        FailureCode = LookupReasons.PostcodeNotFound;
+        AttemptRequestedBy = null;
         CompletedAt = now;
         UpdatedAt = now;
     }
 
-    internal void Complete(string month, int totalCrimes, string dataSource, DateTimeOffset now)
+    /// <summary>
+    /// A worker stored months of crimes. While the months already stored are current (fetched since the police's last
+    /// data update, as the worker knew it) the new ones join them and the stamp is the older of the two, so the set
+    /// goes stale as soon as any of it does; otherwise they replace them. A late reply fetched before a data update
+    /// makes the set stale at worst, which costs a re-fetch, never a stale answer. Its months are no longer pending.
+    /// </summary>
+    internal void CrimesStored(
+        IReadOnlyList<string> months, string newestMonth, int totalCrimes, string dataSource,
+        string? policeLastUpdated, string? policeDataUpdated, DateTimeOffset now)
     {
-        Month = month;
-        TotalCrimes = totalCrimes;
+        PendingMonths = PendingMonths.Where(m => !months.Contains(m)).ToList();
+        var keep = Months.Count > 0 && (policeDataUpdated is null
+            ? string.Equals(policeLastUpdated, PoliceLastUpdated, StringComparison.Ordinal)
+            : PolicePublication.IsCurrent(PoliceLastUpdated, policeDataUpdated));
+        Months = keep ? NewestFirst(Months.Concat(months)) : NewestFirst(months);
+        PoliceLastUpdated = keep && string.CompareOrdinal(PoliceLastUpdated, policeLastUpdated) < 0 ? PoliceLastUpdated : policeLastUpdated;
+        if (Month is null || string.CompareOrdinal(newestMonth, Month) >= 0 || !Months.Contains(Month))
+        {
+            Month = newestMonth;
+            TotalCrimes = totalCrimes;
+        }
+
         DataSource = dataSource;
         FailureReason = null;
+        FailureCode = null;
+        AttemptRequestedBy = null;
         CompletedAt = now;
         UpdatedAt = now;
     }
 
-    internal void Fail(string reason, DateTimeOffset now, string? country = null)
+    /// <summary>A failed attempt's months are no longer pending: the next request for them starts a new attempt.</summary>
+    internal void ClearPendingMonths() => PendingMonths = [];
+
+    /// <summary><c>YYYY-MM</c> strings sort like the months they name.</summary>
+    private static List<string> NewestFirst(IEnumerable<string> months) =>
+        months.Distinct(StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal).ToList();
+
+    /// <param name="code">One of <see cref="LookupReasons"/>: what the public is told.</param>
+    /// <param name="reason">The detail: what operators see.</param>
+    internal void Fail(string code, string reason, DateTimeOffset now, string? country = null)
     {
+        PendingMonths = [];
+        FailureCode = code;
         FailureReason = reason;
+        AttemptRequestedBy = null;
         Country ??= country;
         CompletedAt = now;
         UpdatedAt = now;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace EventDriven.Sagas;
 
 /// <summary>
-/// The lookup saga: Geocoding → FetchingCrimes → Completed, with side exits NotFound, Unsupported and Failed
+/// The lookup saga: Geocoding → FetchingCrimes → Completed, with side exits NotFound, NoLocation, Unsupported and Failed
 /// (docs/architecture.md has the state diagram; a test checks it against this machine). One <c>During</c> block per
 /// state, in the diagram's order, says everything that state does with every event. Duplicate requests for a key whose
 /// attempt is under way are counted, not re-run: one upstream call per key.
@@ -43,61 +43,65 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .IfElse(
                     ctx => ctx.Saga.IsScottish,
                     scottish => scottish
-                        .Then(ctx => ctx.Saga.BeginAttempt(Now))
+                        .Then(ctx => ctx.Saga.BeginAttempt(Now, months: null, requestedBy: null)) // nothing to fetch: no work in flight
                         .TransitionTo(Unsupported)
                         .PublishUnsupported(),
-                    other => GeocodeAttempt(other)),
+                    other => GeocodeAttempt(other, m => m.Months)),
             When(CoordinatesRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
                 .Then(ctx => ctx.Saga.StartFrom(Coordinates.Create(ctx.Message.Latitude, ctx.Message.Longitude)))
-                .Then(ctx => ctx.Saga.BeginAttempt(Now))
+                .Then(ctx => ctx.Saga.BeginAttempt(Now, ctx.Message.Months, ctx.Message.RequestedBy))
                 .SendFetchCrimes()
                 .TransitionTo(FetchingCrimes));
 
         // An attempt under way answers every duplicate request: counted, not re-run, unless it looks stuck or the request
-        // resumes it after its commands were lost with a process (Resume).
+        // resumes it after its commands were lost with a process (Resume). Months a request adds are fetched with the
+        // rest once the point is known.
         During(Geocoding,
             When(PostcodeRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .Then(ctx => ctx.Saga.WantMonths(ctx.Saga.MonthsMissing(ctx.Message.Months, ctx.Message.PoliceDataUpdated)))
                 .If(ctx => ctx.Message.Resume || ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendGeocode()),
             GeocoderAnswers(),
             When(PostcodeNotFound)
                 .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
                 .TransitionTo(NotFound),
             When(GeocodeFaulted)
-                .Then(ctx => ctx.Saga.Fail("Geocoding failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .Then(ctx => ctx.Saga.Fail(LookupReasons.GeocoderUnavailable, "Geocoding failed: " + FirstExceptionMessage(ctx.Message), Now))
                 .TransitionTo(Failed),
             When(LookupFailed)
-                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Code ?? LookupReasons.LookupFailed, ctx.Message.Reason, Now))
                 .TransitionTo(Failed),
             // A postcode key never receives coordinates; crimes are not asked for before the point is known.
             Ignore(CoordinatesRequested), Ignore(CrimesFetched), Ignore(FetchCrimesFaulted));
 
+        // A request for months the attempt does not fetch yet sends a command for just those; the attempt completes
+        // once every pending month is stored.
         During(FetchingCrimes,
-            When(PostcodeRequested)
-                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => ctx.Message.Resume || ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
-            When(CoordinatesRequested)
-                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => ctx.Message.Resume || ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()),
-            CrimesArrive(),
+            WhileFetching(When(PostcodeRequested), m => m.RequestedAt, m => m.Months, m => m.PoliceDataUpdated, m => m.Resume),
+            WhileFetching(When(CoordinatesRequested), m => m.RequestedAt, m => m.Months, m => m.PoliceDataUpdated, m => m.Resume),
+            When(CrimesFetched)
+                .Then(ctx => StoreCrimes(ctx.Saga, ctx.Message))
+                .If(ctx => ctx.Saga.PendingMonths.Count == 0, done => done.TransitionTo(Completed)),
             When(FetchCrimesFaulted)
-                .Then(ctx => ctx.Saga.Fail("Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))
+                .Then(ctx => ctx.Saga.Fail(LookupReasons.CrimeDataUnavailable, "Fetching crimes failed: " + FirstExceptionMessage(ctx.Message), Now))
                 .TransitionTo(Failed),
             When(LookupFailed)
-                .Then(ctx => ctx.Saga.Fail(ctx.Message.Reason, Now))
+                .Then(ctx => ctx.Saga.Fail(ctx.Message.Code ?? LookupReasons.LookupFailed, ctx.Message.Reason, Now))
                 .TransitionTo(Failed),
             // Late or duplicate replies to the geocoding step change nothing.
             Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted));
 
-        // Finished with an answer: a fresh one stands; a stale one starts a new attempt. Late replies change nothing.
+        // Finished with crimes: they stand while they hold every month asked for and the police have not updated the data
+        // since (as the requester knows it); otherwise a new attempt fetches the months asked for. The point is known, so
+        // straight to the crimes. Late replies change nothing (their results are in the store for the next attempt).
         During(Completed,
             When(PostcodeRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => !ctx.Saga.IsFresh(_options, Now), GeocodeAttempt),
+                .If(ctx => !ctx.Saga.Answers(ctx.Message.Months, ctx.Message.PoliceDataUpdated, _options, Now), stale => CrimesAttempt(stale, m => m.Months)),
             When(CoordinatesRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => !ctx.Saga.IsFresh(_options, Now), CrimesAttempt),
+                .If(ctx => !ctx.Saga.Answers(ctx.Message.Months, ctx.Message.PoliceDataUpdated, _options, Now), stale => CrimesAttempt(stale, m => m.Months)),
             Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
             Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
 
@@ -105,7 +109,17 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         During(NotFound,
             When(PostcodeRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
-                .If(ctx => !ctx.Saga.IsFresh(_options, Now), GeocodeAttempt),
+                .If(ctx => !ctx.Saga.IsFresh(_options, Now), stale => GeocodeAttempt(stale, m => m.Months)),
+            Ignore(CoordinatesRequested),
+            Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
+            Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
+
+        // The geocoder knows the postcode without a point (Channel Islands, Isle of Man): a final answer, remembered like
+        // NotFound for NotFoundFreshFor, then asked again.
+        During(NoLocation,
+            When(PostcodeRequested)
+                .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
+                .If(ctx => !ctx.Saga.IsFresh(_options, Now), stale => GeocodeAttempt(stale, m => m.Months)),
             Ignore(CoordinatesRequested),
             Ignore(PostcodeGeocoded), Ignore(PostcodeNotFound), Ignore(GeocodeFaulted),
             Ignore(CrimesFetched), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
@@ -122,16 +136,19 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         // A failure is never fresh: the next request starts a new attempt. A dead-lettered command replayed after an
         // outage answers here too, and its answer completes the lookup.
         During(Failed,
-            GeocodeAttempt(When(PostcodeRequested).Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))),
-            CrimesAttempt(When(CoordinatesRequested).Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))),
+            GeocodeAttempt(When(PostcodeRequested).Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now)), m => m.Months),
+            CrimesAttempt(When(CoordinatesRequested).Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now)), m => m.Months),
             GeocoderAnswers(),
             When(PostcodeNotFound)
                 .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
                 .TransitionTo(NotFound),
-            CrimesArrive(),
+            When(CrimesFetched)
+                .Then(ctx => StoreCrimes(ctx.Saga, ctx.Message))
+                .Then(ctx => ctx.Saga.ClearPendingMonths())
+                .TransitionTo(Completed),
             Ignore(GeocodeFaulted), Ignore(FetchCrimesFaulted), Ignore(LookupFailed));
 
-        foreach (var finished in new[] { Completed, NotFound, Unsupported, Failed })
+        foreach (var finished in new[] { Completed, NotFound, NoLocation, Unsupported, Failed })
         {
             WhenEnter(finished, x => x.Then(ctx => metrics?.Outcome(ctx.Saga.CurrentState)));
         }
@@ -141,6 +158,7 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
     public State FetchingCrimes { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
     public State NotFound { get; private set; } = null!;
+    public State NoLocation { get; private set; } = null!;
     public State Unsupported { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
 
@@ -157,7 +175,8 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
 
     /// <summary>
     /// The geocoder knows the postcode: its country settles Scotland for cross-border areas; a point moves the lookup on
-    /// to the crimes; no point (postcodes.io has such entries) fails it.
+    /// to the crimes; no point (postcodes.io has such entries: its issues #310 and #426) is a final answer, NoLocation,
+    /// not a failure (a failure is never fresh, so every request would ask the geocoder again).
     /// </summary>
     private EventActivityBinder<CrimeLookupState, PostcodeGeocoded> GeocoderAnswers() =>
         When(PostcodeGeocoded)
@@ -170,36 +189,66 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 elsewhere => elsewhere.IfElse(
                     ctx => ctx.Message.Latitude is null || ctx.Message.Longitude is null,
                     pointless => pointless
-                        .Then(ctx => ctx.Saga.Fail("The geocoder knows this postcode but has no coordinates for it.", Now, ctx.Message.Country))
-                        .TransitionTo(Failed),
+                        .Then(ctx => ctx.Saga.MarkNoLocation(ctx.Message.Country, ctx.Message.PoliceForceArea, Now))
+                        .TransitionTo(NoLocation),
                     located => located
-                        .Then(ctx => ctx.Saga.Geocoded(ctx.Message.Country, ctx.Message.Latitude!.Value, ctx.Message.Longitude!.Value, Now))
+                        .Then(ctx => ctx.Saga.Geocoded(
+                            ctx.Message.Country, ctx.Message.PoliceForceArea, ctx.Message.Latitude!.Value, ctx.Message.Longitude!.Value, Now))
                         .SendFetchCrimes()
                         .TransitionTo(FetchingCrimes)));
 
-    private EventActivityBinder<CrimeLookupState, CrimesFetched> CrimesArrive() =>
-        When(CrimesFetched)
-            .Then(ctx => ctx.Saga.Complete(ctx.Message.Month, ctx.Message.TotalCrimes, ctx.Message.DataSource, Now))
-            .TransitionTo(Completed);
+    private void StoreCrimes(CrimeLookupState saga, CrimesFetched message) =>
+        saga.CrimesStored(message.MonthsStored(), message.Month, message.TotalCrimes, message.DataSource, message.PoliceLastUpdated, message.PoliceDataUpdated, Now);
+
+    /// <summary>
+    /// A request while crimes are being fetched: months nobody fetches yet get a command of their own (the rest of the
+    /// attempt goes on); otherwise it is a duplicate, which re-sends the attempt's command only when it looks stuck or resumes it (Resume).
+    /// </summary>
+    private EventActivityBinder<CrimeLookupState, TMessage> WhileFetching<TMessage>(
+        EventActivityBinder<CrimeLookupState, TMessage> binder,
+        Func<TMessage, DateTimeOffset> requestedAt,
+        Func<TMessage, IReadOnlyList<string>?> months,
+        Func<TMessage, string?> policeDataUpdated,
+        Func<TMessage, bool> resume)
+        where TMessage : class =>
+        binder
+            .Then(ctx => ctx.Saga.NoteRequest(requestedAt(ctx.Message), Now))
+            .Then(ctx => ctx.Saga.WantMonths(ctx.Saga.MonthsMissing(months(ctx.Message), policeDataUpdated(ctx.Message))))
+            .IfElse(
+                ctx => ctx.Saga.MonthsAdded.Count > 0,
+                more => more.SendFetchCrimes(ctx => ctx.Saga.MonthsAdded),
+                duplicate => duplicate
+                    .If(ctx => resume(ctx.Message) || ctx.Saga.IsStuck(Now, _options.StuckAfter),
+                        stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()));
 
     /// <summary>
     /// A new attempt at a postcode the area did not prove Scottish (a Scottish one stays Unsupported for good, so only
     /// the first request can find it): the geocoder first.
     /// </summary>
-    private EventActivityBinder<CrimeLookupState, TMessage> GeocodeAttempt<TMessage>(EventActivityBinder<CrimeLookupState, TMessage> binder)
+    private EventActivityBinder<CrimeLookupState, TMessage> GeocodeAttempt<TMessage>(
+        EventActivityBinder<CrimeLookupState, TMessage> binder, Func<TMessage, IReadOnlyList<string>?> months)
         where TMessage : class =>
         binder
-            .Then(ctx => ctx.Saga.BeginAttempt(Now))
+            .Then(ctx => ctx.Saga.BeginAttempt(Now, months(ctx.Message), RequesterOf(ctx.Message)))
             .SendGeocode()
             .TransitionTo(Geocoding);
 
-    /// <summary>A new attempt at a point: straight to the crimes.</summary>
-    private EventActivityBinder<CrimeLookupState, TMessage> CrimesAttempt<TMessage>(EventActivityBinder<CrimeLookupState, TMessage> binder)
+    /// <summary>A new attempt at a known point (coordinates, or a postcode already geocoded): straight to the crimes.</summary>
+    private EventActivityBinder<CrimeLookupState, TMessage> CrimesAttempt<TMessage>(
+        EventActivityBinder<CrimeLookupState, TMessage> binder, Func<TMessage, IReadOnlyList<string>?> months)
         where TMessage : class =>
         binder
-            .Then(ctx => ctx.Saga.BeginAttempt(Now))
+            .Then(ctx => ctx.Saga.BeginAttempt(Now, months(ctx.Message), RequesterOf(ctx.Message)))
             .SendFetchCrimes()
             .TransitionTo(FetchingCrimes);
+
+    /// <summary>The client whose request starts an attempt (requests are the only messages that start one).</summary>
+    private static string? RequesterOf(object message) => message switch
+    {
+        PostcodeRequested postcode => postcode.RequestedBy,
+        CoordinatesRequested coordinates => coordinates.RequestedBy,
+        _ => null,
+    };
 
     private static string FirstExceptionMessage<T>(Fault<T> fault) =>
         fault.Exceptions is { Length: > 0 } exceptions ? exceptions[0].Message : "unknown error";

@@ -18,6 +18,18 @@ public static class SimulatorEndpoints
             return TypedResults.NoContent();
         });
         control.MapGet("/faults", (UpstreamSimulator simulator) => TypedResults.Ok(simulator.Faults.Current));
+        // The police's publication: what /crime-last-updated and /crimes-street-dates answer, and moving it on.
+        control.MapGet("/publication", (UpstreamSimulator simulator) => TypedResults.Ok(simulator.Publication.ToJson()));
+        control.MapPost("/publication/month", (UpstreamSimulator simulator) =>
+        {
+            simulator.Publication.PublishMonth();
+            return TypedResults.Ok(simulator.Publication.ToJson());
+        });
+        control.MapPost("/publication/update", (UpstreamSimulator simulator) =>
+        {
+            simulator.Publication.UpdateData();
+            return TypedResults.Ok(simulator.Publication.ToJson());
+        });
         control.MapPost("/faults", (FaultSettings settings, UpstreamSimulator simulator) =>
         {
             if (settings.ErrorRate is < 0 or > 1 || settings.Latency < TimeSpan.Zero)

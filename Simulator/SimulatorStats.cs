@@ -6,6 +6,8 @@ public sealed class SimulatorStats
     private long _geocodeRequests;
     private long _crimesRequests;
     private long _datesRequests;
+    private long _lastUpdatedRequests;
+    private long _categoriesRequests;
     private long _throttled;
     private long _tooManyCrimes;
     private long _injectedErrors;
@@ -16,6 +18,10 @@ public sealed class SimulatorStats
     public long GeocodeRequests => Interlocked.Read(ref _geocodeRequests);
     public long CrimesRequests => Interlocked.Read(ref _crimesRequests);
     public long DatesRequests => Interlocked.Read(ref _datesRequests);
+    /// <summary>Served <c>/crime-last-updated</c> requests.</summary>
+    public long LastUpdatedRequests => Interlocked.Read(ref _lastUpdatedRequests);
+    /// <summary>Served <c>/crime-categories</c> requests.</summary>
+    public long CategoriesRequests => Interlocked.Read(ref _categoriesRequests);
     /// <summary>Police API requests answered 429.</summary>
     public long Throttled => Interlocked.Read(ref _throttled);
     /// <summary>Police API requests answered 503 because the area holds more than 10,000 crimes.</summary>
@@ -24,7 +30,10 @@ public sealed class SimulatorStats
     public long OutageRejections => Interlocked.Read(ref _outageRejections);
 
     /// <summary>Police API requests that were served (not throttled): what counts against the real budget.</summary>
-    public long PoliceRequests => CrimesRequests + DatesRequests;
+    public long PoliceRequests => CrimesRequests + DatesRequests + LastUpdatedRequests + CategoriesRequests;
+
+    /// <summary>Served police requests about the publication (last updated, months, categories): the cost of knowing when data changes.</summary>
+    public long PublicationRequests => DatesRequests + LastUpdatedRequests + CategoriesRequests;
 
     internal void CountGeocode() => Interlocked.Increment(ref _geocodeRequests);
     /// <summary>When the first and the last served police API request arrived (UTC ticks; 0 when none).</summary>
@@ -53,6 +62,18 @@ public sealed class SimulatorStats
         NotePolice(now);
     }
 
+    internal void CountLastUpdated(DateTimeOffset now)
+    {
+        Interlocked.Increment(ref _lastUpdatedRequests);
+        NotePolice(now);
+    }
+
+    internal void CountCategories(DateTimeOffset now)
+    {
+        Interlocked.Increment(ref _categoriesRequests);
+        NotePolice(now);
+    }
+
     private void NotePolice(DateTimeOffset now)
     {
         Interlocked.CompareExchange(ref _firstPoliceTicks, now.UtcTicks, 0);
@@ -68,6 +89,8 @@ public sealed class SimulatorStats
         Interlocked.Exchange(ref _geocodeRequests, 0);
         Interlocked.Exchange(ref _crimesRequests, 0);
         Interlocked.Exchange(ref _datesRequests, 0);
+        Interlocked.Exchange(ref _lastUpdatedRequests, 0);
+        Interlocked.Exchange(ref _categoriesRequests, 0);
         Interlocked.Exchange(ref _throttled, 0);
         Interlocked.Exchange(ref _tooManyCrimes, 0);
         Interlocked.Exchange(ref _injectedErrors, 0);
@@ -81,6 +104,8 @@ public sealed class SimulatorStats
         geocodeRequests = GeocodeRequests,
         crimesRequests = CrimesRequests,
         datesRequests = DatesRequests,
+        lastUpdatedRequests = LastUpdatedRequests,
+        categoriesRequests = CategoriesRequests,
         throttled = Throttled,
         tooManyCrimes = TooManyCrimes,
         injectedErrors = InjectedErrors,

@@ -30,6 +30,18 @@ public static class SyntheticCrimes
         "violent-crime", "other-crime",
     ];
 
+    /// <summary>The names data.police.uk gives its category slugs (<c>/crime-categories</c>).</summary>
+    public static readonly IReadOnlyList<(string Url, string Name)> CategoryNames =
+    [
+        ("all-crime", "All crime"), ("anti-social-behaviour", "Anti-social behaviour"), ("bicycle-theft", "Bicycle theft"),
+        ("burglary", "Burglary"), ("criminal-damage-arson", "Criminal damage and arson"), ("drugs", "Drugs"),
+        ("other-theft", "Other theft"), ("possession-of-weapons", "Possession of weapons"), ("public-order", "Public order"),
+        ("robbery", "Robbery"), ("shoplifting", "Shoplifting"), ("theft-from-the-person", "Theft from the person"),
+        ("vehicle-crime", "Vehicle crime"), ("violent-crime", "Violence and sexual offences"), ("other-crime", "Other crime"),
+    ];
+
+    private static readonly string[] BtpSubtypes = ["LU STATION", "STATION", "DLR STATION", "TRAIN"];
+
     private static readonly string[] Outcomes =
     [
         "Investigation complete; no suspect identified", "Unable to prosecute suspect", "Under investigation",
@@ -113,19 +125,27 @@ public static class SyntheticCrimes
     {
         var category = Categories[random.Next(Categories.Length)];
         var id = 100_000_000L + random.Next(0, int.MaxValue);
+        var streetId = 1_000_000 + random.Next(0, 900_000);
+        var streetNumber = random.Next(1, 400);
+        // British Transport Police report crimes on the railway as location_type "BTP" with the kind of place in
+        // location_subtype ("LU STATION", "STATION", ...); force crimes carry "Force" and an empty subtype.
+        var btp = random.NextDouble() < 0.04;
+        var subtype = btp ? BtpSubtypes[random.Next(BtpSubtypes.Length)] : string.Empty;
+        // "context" is free text the force adds to a few crimes; empty otherwise.
+        var context = random.NextDouble() < 0.02 ? "Simulated context: reported by a member of staff." : string.Empty;
         json.WriteStartObject();
         json.WriteString("category", category);
-        json.WriteString("location_type", "Force");
+        json.WriteString("location_type", btp ? "BTP" : "Force");
         json.WriteStartObject("location");
         // The real API sends coordinates as strings.
         json.WriteString("latitude", lat.ToString("F6", CultureInfo.InvariantCulture));
         json.WriteStartObject("street");
-        json.WriteNumber("id", 1_000_000 + random.Next(0, 900_000));
-        json.WriteString("name", $"On or near Simulated Street {random.Next(1, 400)}");
+        json.WriteNumber("id", streetId);
+        json.WriteString("name", btp ? $"Simulated Station {streetNumber} ({subtype.ToLowerInvariant()})" : $"On or near Simulated Street {streetNumber}");
         json.WriteEndObject();
         json.WriteString("longitude", lng.ToString("F6", CultureInfo.InvariantCulture));
         json.WriteEndObject();
-        json.WriteString("context", string.Empty);
+        json.WriteString("context", context);
         if (category == "anti-social-behaviour" || random.NextDouble() < 0.25)
         {
             json.WriteNull("outcome_status");
@@ -141,9 +161,27 @@ public static class SyntheticCrimes
         // Anti-social behaviour has no persistent id on the real API.
         json.WriteString("persistent_id", category == "anti-social-behaviour" ? string.Empty : Convert.ToHexStringLower(BitConverter.GetBytes(id)) + "simulated");
         json.WriteNumber("id", id);
-        json.WriteString("location_subtype", string.Empty);
+        json.WriteString("location_subtype", subtype);
         json.WriteString("month", month);
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>/crime-categories?date=</c>: the police's category slugs and names, <c>all-crime</c> first, as
+    /// https://data.police.uk/docs/method/crime-categories/ lists them.
+    /// </summary>
+    public static void WriteCategories(Utf8JsonWriter json)
+    {
+        json.WriteStartArray();
+        foreach (var (url, name) in CategoryNames)
+        {
+            json.WriteStartObject();
+            json.WriteString("url", url);
+            json.WriteString("name", name);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static (double Latitude, double Longitude) Offset(double latitude, double longitude, double distanceKm, double bearing)

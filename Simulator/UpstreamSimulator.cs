@@ -9,9 +9,12 @@ namespace EventDriven.Simulator;
 
 /// <summary>
 /// A simulator of postcodes.io and data.police.uk that speaks their exact shapes (docs/architecture.md, "Upstreams"): coordinates as strings,
-/// <c>outcome_status</c> null or an object, 404 bodies, null longitude/latitude, 429 with <c>Retry-After</c> beyond the
-/// police API's rate limit, 503 for areas with more than 10,000 crimes. Transport-free: adapters serve it as an
-/// <see cref="HttpMessageHandler"/> or on a port. Every answer carries <see cref="SimulatedHeader"/>.
+/// <c>outcome_status</c> null or an object, 404 bodies (with a <c>terminated</c> object for terminated postcodes, and
+/// postcodes.io's "Resource not found" for a route it does not serve), null longitude/latitude, 429 with
+/// <c>Retry-After</c> beyond the police API's rate limit, 503 for areas with more than 10,000 crimes, the police's
+/// publication (<c>/crime-last-updated</c>, <c>/crimes-street-dates</c>, <c>/crime-categories</c>). Transport-free:
+/// adapters serve it as an <see cref="HttpMessageHandler"/> or on a port. Every answer carries <see cref="SimulatedHeader"/>.
+/// Routes are the real ones: postcodes.io at the root (<c>/postcodes/{postcode}</c>), the police API under <c>/api/</c>.
 /// </summary>
 public sealed class UpstreamSimulator : IDisposable
 {
@@ -26,6 +29,7 @@ public sealed class UpstreamSimulator : IDisposable
     {
         _options = options.Value;
         _time = time;
+        Publication = new SimulatorPublication(time, _options.MonthsAvailable);
         if (_options.EnforcePoliceRateLimit)
         {
             // The police API is a leaky bucket: a token bucket refilled one token at a time is the same thing.
@@ -48,12 +52,16 @@ public sealed class UpstreamSimulator : IDisposable
 
     public SimulatorStats Stats { get; } = new();
 
+    /// <summary>What the simulated police have published; tests move it on.</summary>
+    public SimulatorPublication Publication { get; }
+
     public async Task<SimulatorResponse> HandleAsync(SimulatorRequest request, CancellationToken cancellationToken)
     {
         var segments = request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var upstream = Classify(segments);
         if (upstream is null)
         {
+            // postcodes.io's answer for a route it does not serve (not a postcode it does not know).
             return SimulatorResponse.Json(404, """{"status":404,"error":"Resource not found"}""");
         }
 
@@ -95,9 +103,11 @@ public sealed class UpstreamSimulator : IDisposable
 
     private static Upstream? Classify(string[] segments) => segments switch
     {
-        [.., "postcodes", _] => Upstream.PostcodesIo,
-        [.., "crimes-street", "all-crime"] => Upstream.PoliceApi,
-        [.., "crimes-street-dates"] => Upstream.PoliceApi,
+        ["postcodes", _] => Upstream.PostcodesIo,
+        ["api", "crimes-street", "all-crime"] => Upstream.PoliceApi,
+        ["api", "crimes-street-dates"] => Upstream.PoliceApi,
+        ["api", "crime-last-updated"] => Upstream.PoliceApi,
+        ["api", "crime-categories"] => Upstream.PoliceApi,
         _ => null,
     };
 
@@ -113,6 +123,25 @@ public sealed class UpstreamSimulator : IDisposable
         var found = SyntheticGeography.Find(postcode);
         if (found is null)
         {
+            if (SyntheticGeography.FindTerminated(postcode) is { } terminated)
+            {
+                // postcodes.io PR #1306 (Dec 2025): a terminated postcode's 404 carries when it ended and where it was.
+                return SimulatorResponse.Json(404, writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("status", 404);
+                    writer.WriteString("error", "Postcode not found");
+                    writer.WriteStartObject("terminated");
+                    writer.WriteString("postcode", terminated.Postcode.Value);
+                    writer.WriteNumber("year_terminated", terminated.Year);
+                    writer.WriteNumber("month_terminated", terminated.Month);
+                    writer.WriteNumber("longitude", terminated.Longitude);
+                    writer.WriteNumber("latitude", terminated.Latitude);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                });
+            }
+
             return SimulatorResponse.Json(404, """{"status":404,"error":"Postcode not found"}""");
         }
 
@@ -132,8 +161,11 @@ public sealed class UpstreamSimulator : IDisposable
             writer.WriteString("incode", postcode.Inward);
             writer.WriteString("admin_district", found.District);
             writer.WriteString("region", found.Country == "England" ? "Simulated Region" : null);
+            // The police force area (https://postcodes.io/docs/postcode/schema: "pfa": "Metropolitan Police").
+            writer.WriteString("pfa", found.ForceArea);
             writer.WriteStartObject("codes");
             writer.WriteString("admin_district", "S00000000");
+            writer.WriteString("pfa", found.ForceArea is null ? null : "E23000001");
             writer.WriteEndObject();
             writer.WriteEndObject();
             writer.WriteEndObject();
@@ -152,6 +184,32 @@ public sealed class UpstreamSimulator : IDisposable
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 return SimulatorResponse.Text(429, "Too Many Requests", ("Retry-After", seconds.ToString(CultureInfo.InvariantCulture)));
             }
+        }
+
+        if (segments[^1] == "crime-last-updated")
+        {
+            // https://data.police.uk/docs/method/crime-last-updated/: {"date":"2012-11-01"}.
+            Stats.CountLastUpdated(_time.GetUtcNow());
+            var lastUpdated = Publication.LastUpdated;
+            return SimulatorResponse.Json(200, writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("date", lastUpdated);
+                writer.WriteEndObject();
+            });
+        }
+
+        if (segments[^1] == "crime-categories")
+        {
+            // https://data.police.uk/docs/method/crime-categories/: [{"url":"all-crime","name":"All crime"},...] for a listed month.
+            Stats.CountCategories(_time.GetUtcNow());
+            var date = query.GetValueOrDefault("date");
+            if (!string.IsNullOrEmpty(date) && !AvailableMonths().Contains(date))
+            {
+                return SimulatorResponse.Text(404, "Not Found");
+            }
+
+            return SimulatorResponse.Json(200, SyntheticCrimes.WriteCategories);
         }
 
         if (segments[^1] == "crimes-street-dates")
@@ -225,15 +283,8 @@ public sealed class UpstreamSimulator : IDisposable
         return SimulatorResponse.Json(200, writer => SyntheticCrimes.WriteAround(writer, lat, lng, month, crimes));
     }
 
-    /// <summary>Newest first, starting two months before today (the real API publishes with about that lag).</summary>
-    public IReadOnlyList<string> AvailableMonths()
-    {
-        var now = _time.GetUtcNow();
-        var newest = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-2);
-        return Enumerable.Range(0, _options.MonthsAvailable)
-            .Select(i => newest.AddMonths(-i).ToString("yyyy-MM", CultureInfo.InvariantCulture))
-            .ToList();
-    }
+    /// <summary>Newest first (see <see cref="SimulatorPublication.Months"/>).</summary>
+    public IReadOnlyList<string> AvailableMonths() => Publication.Months;
 
     private static bool TryParseCoordinate(string? text, double limit, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) && Math.Abs(value) <= limit;

@@ -12,6 +12,7 @@ public static class CliApplication
         root.Add(FunctionsCommands.Create(context));
         root.Add(LookupsCommands.Create(context));
         root.Add(DeadLettersCommands.Create(context));
+        root.Add(OperationsCommands.AuditCommand(context));
         return root;
     }
 

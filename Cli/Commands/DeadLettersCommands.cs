@@ -17,9 +17,13 @@ public static class DeadLettersCommands
 
     public static Command Create(CliContext context)
     {
-        var group = new Command("dead-letters", "Messages that failed after their retries (<queue>_error): list and replay.");
+        var group = new Command("dead-letters", "Messages that failed after their retries (<queue>_error): list, group, replay, purge.");
         group.Add(ListCommand(context));
-        group.Add(ReplayCommand(context));
+        foreach (var command in OperationsCommands.DeadLetterCommands(context))
+        {
+            group.Add(command);
+        }
+
         return group;
     }
 
@@ -74,56 +78,18 @@ public static class DeadLettersCommands
         return command;
     }
 
-    private static Command ReplayCommand(CliContext context)
+    /// <summary><c>dead-letters replay --dry-run</c>: counts what a replay would take, per queue, moving nothing.</summary>
+    internal static async Task<int> DryRunAsync(CliContext context, string? queue, string? messageId, CancellationToken cancellationToken)
     {
-        var queue = new Option<string?>("--queue") { Description = "Only this queue's dead letters." };
-        var messageId = new Option<string?>("--message-id") { Description = "Only this message." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Count what would be replayed; move nothing." };
-        var command = new Command("replay", "Move dead letters back to their queue: published with confirms first, then removed from the error queue.")
+        await using var services = OperatorServices.ForDeadLetters(context);
+        var service = services.GetRequiredService<IDeadLetterService>();
+        var result = await service.ReplayAsync(new DeadLetterReplayRequest(queue, messageId, DryRun: true), cancellationToken: cancellationToken);
+        foreach (var q in result.Queues)
         {
-            queue, messageId, dryRun,
-        };
-        command.SetAction((parse, cancellationToken) => LookupsCommands.Guarded(context, async () =>
-        {
-            await using var services = OperatorServices.ForDeadLetters(context);
-            var service = services.GetRequiredService<IDeadLetterService>();
-            var request = new DeadLetterReplayRequest(parse.GetValue(queue), parse.GetValue(messageId), parse.GetValue(dryRun));
-            DeadLetterReplayResult? result = null;
-            await context.Console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                    var reporter = new SynchronousProgress<DeadLetterReplayProgress>(p =>
-                    {
-                        if (!tasks.TryGetValue(p.Queue, out var task))
-                        {
-                            task = tasks[p.Queue] = progress.AddTask(p.Queue, maxValue: Math.Max(1, p.Total));
-                        }
+            context.Console.MarkupLineInterpolated($"{q.Queue}: {q.Replayed} would be replayed");
+        }
 
-                        task.Value = p.Done;
-                    });
-                    result = await service.ReplayAsync(request, reporter, cancellationToken);
-                    foreach (var task in tasks.Values)
-                    {
-                        task.Value = task.MaxValue;
-                    }
-                });
-
-            foreach (var q in result!.Queues)
-            {
-                context.Console.MarkupLineInterpolated($"{q.Queue}: {q.Replayed} {(result.DryRun ? "would be replayed" : "replayed")}");
-            }
-
-            context.Console.MarkupLineInterpolated($"{(result.DryRun ? "Dry run: " : string.Empty)}{result.Replayed} message(s) in all.");
-            return ExitCodes.Success;
-        }));
-        return command;
-    }
-
-    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
+        context.Console.MarkupLineInterpolated($"Dry run: {result.Replayed} message(s) in all.");
+        return ExitCodes.Success;
     }
 }

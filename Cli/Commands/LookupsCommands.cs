@@ -23,6 +23,11 @@ public static class LookupsCommands
         var lookups = new Command("lookups", "Inspect lookups (saga instances): by id, postcode or coordinates, or list by state.");
         lookups.Add(ShowCommand(context));
         lookups.Add(ListCommand(context));
+        foreach (var command in OperationsCommands.LookupCommands(context))
+        {
+            lookups.Add(command);
+        }
+
         return lookups;
     }
 
@@ -144,7 +149,11 @@ public static class LookupsCommands
         Row("Postcode", s.Postcode);
         Row("Point", s.Latitude is null ? null : string.Create(CultureInfo.InvariantCulture, $"{s.Latitude}, {s.Longitude}"));
         Row("Country", s.Country);
+        Row("Force area", s.PoliceForceArea);
         Row("Month", s.Month);
+        Row("Months stored", s.Months is { Count: > 0 } months ? string.Join(", ", months) : null);
+        Row("Police data of", s.PoliceLastUpdated);
+        Row("Months pending", s.PendingMonths is { Count: > 0 } pending ? string.Join(", ", pending) : null);
         Row("Crimes", s.TotalCrimes);
         Row("Data source", s.DataSource);
         Row("Reason", s.Reason);

@@ -1,6 +1,8 @@
 using EventDriven.Contracts;
 using EventDriven.Contracts.Configuration;
+using EventDriven.Hosting.History;
 using EventDriven.Persistence;
+using EventDriven.Persistence.History;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +40,14 @@ public static class BusExtensions
                 services.TryAddSingleton<ReceiveEndpointReconnector>();
                 services.AddHostedService(provider => provider.GetRequiredService<ReceiveEndpointReconnector>());
             }
+        }
+
+        if (configureReceivers is not null)
+        {
+            // A message that fails for good is noted in its lookup's history (when the process keeps one).
+            services.AddSingleton<IReceiveObserver>(provider => provider.GetService<ILookupHistory>() is { } history
+                ? ActivatorUtilities.CreateInstance<DeadLetterHistoryObserver>(provider, history)
+                : new NoReceiveObserver());
         }
 
         services.AddMassTransit(x =>
@@ -145,5 +155,21 @@ public static class BusExtensions
                 $"Bus:Transport={bus.Transport} runs the API and the workers as separate processes, which must share the saga and " +
                 "results: set Persistence__Provider=DynamoDb (and Persistence__DynamoDb__ServiceUrl for DynamoDB Local).");
         }
+    }
+
+    /// <summary>Stands in for the history observer in a process without a history store.</summary>
+    private sealed class NoReceiveObserver : IReceiveObserver
+    {
+        public Task PreReceive(ReceiveContext context) => Task.CompletedTask;
+
+        public Task PostReceive(ReceiveContext context) => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
+            where T : class => Task.CompletedTask;
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan elapsed, string consumerType, Exception exception)
+            where T : class => Task.CompletedTask;
+
+        public Task ReceiveFault(ReceiveContext context, Exception exception) => Task.CompletedTask;
     }
 }

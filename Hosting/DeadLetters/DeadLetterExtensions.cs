@@ -19,9 +19,11 @@ public static class DeadLetterExtensions
         {
             case BusTransport.RabbitMq:
                 services.TryAddSingleton<IDeadLetterService>(sp => new RabbitMqDeadLetterService(bus.RabbitMq));
+                services.TryAddSingleton<IDeadLetterSessions>(sp => new RabbitMqDeadLetterSessions(bus.RabbitMq));
                 break;
             default:
                 services.TryAddSingleton<IDeadLetterService, EmbeddedDeadLetterService>();
+                services.TryAddSingleton<IDeadLetterSessions, EmbeddedDeadLetterService>();
                 break;
         }
 

@@ -4,7 +4,7 @@ namespace EventDriven.Hosting.DeadLetters;
 /// Embedded mode (in-memory bus): MassTransit's in-memory error queues vanish with the process and cannot be browsed,
 /// so there is nothing to list or replay. Says so instead of pretending the list is empty.
 /// </summary>
-public sealed class EmbeddedDeadLetterService : IDeadLetterService
+public sealed class EmbeddedDeadLetterService : IDeadLetterService, IDeadLetterSessions
 {
     public const string Explanation =
         "Dead letters are only kept by RabbitMQ (Bus__Transport=RabbitMq); in embedded mode (in-memory bus) faults are in the log.";
@@ -21,4 +21,7 @@ public sealed class EmbeddedDeadLetterService : IDeadLetterService
         DeadLetterQueues.Select(request.Queue);
         throw new DeadLettersUnavailableException(Explanation);
     }
+
+    public Task<IDeadLetterSession> OpenAsync(CancellationToken cancellationToken = default) =>
+        throw new DeadLettersUnavailableException(Explanation);
 }

@@ -126,7 +126,8 @@ public sealed class RabbitMqDeadLetterService(RabbitMqOptions options) : IDeadLe
                     // Publish (confirmed, mandatory so an unroutable queue is an error, not a silent drop), THEN ack.
                     await channel.BasicPublishAsync(
                         exchange: string.Empty,
-                        routingKey: queue,
+                        // Crimes go to their replay lane, where live lookups keep the first claim on the police budget.
+                        routingKey: QueueNames.ReplayTargetOf(queue),
                         mandatory: true,
                         basicProperties: WithoutFaultHeaders(message.BasicProperties),
                         body: message.Body,
@@ -211,10 +212,10 @@ public sealed class RabbitMqDeadLetterService(RabbitMqOptions options) : IDeadLe
             faultedAt);
     }
 
-    private static string? MessageIdOf(BasicGetResult message) =>
+    internal static string? MessageIdOf(BasicGetResult message) =>
         !string.IsNullOrEmpty(message.BasicProperties.MessageId) ? message.BasicProperties.MessageId : ReadEnvelope(message.Body).MessageId;
 
-    private static BasicProperties WithoutFaultHeaders(IReadOnlyBasicProperties original)
+    internal static BasicProperties WithoutFaultHeaders(IReadOnlyBasicProperties original)
     {
         var copy = new BasicProperties(original);
         if (original.Headers is { } headers)
@@ -228,7 +229,7 @@ public sealed class RabbitMqDeadLetterService(RabbitMqOptions options) : IDeadLe
     }
 
     /// <summary>AMQP carries string headers as bytes.</summary>
-    private static string? HeaderText(IDictionary<string, object?>? headers, string name) =>
+    internal static string? HeaderText(IDictionary<string, object?>? headers, string name) =>
         headers is not null && headers.TryGetValue(name, out var value)
             ? value switch
             {
@@ -256,9 +257,8 @@ public sealed class RabbitMqDeadLetterService(RabbitMqOptions options) : IDeadLe
             string? messageType = null;
             if (root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() > 0)
             {
-                // "urn:message:EventDriven.Contracts.Messages:FetchCrimes" -> "FetchCrimes"
-                var urn = types[0].GetString() ?? string.Empty;
-                messageType = urn[(urn.LastIndexOf(':') + 1)..];
+                // "urn:message:EventDriven.Contracts.Messages:FetchCrimes" -> "FetchCrimes"; a fault -> "Fault<FetchCrimes>"
+                messageType = MessageTypeNames.FromUrn(types[0].GetString() ?? string.Empty);
             }
 
             var messageId = root.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;

@@ -14,19 +14,8 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
     /// <summary>State names the store accepts: the lookup states, plus MassTransit's own before the first and after the last event.</summary>
     private static readonly HashSet<string> KnownStates = new([.. LookupStatus.All, LookupStateDiagram.InitialState, "Final"], StringComparer.Ordinal);
 
-    /// <summary>
-    /// How long a finished instance is kept after its last change. Well past <see cref="LookupOptions.ResultsFreshFor"/> and
-    /// <see cref="LookupOptions.NotFoundFreshFor"/> (at most 90 days), so an instance is never dropped while its answer stands
-    /// and the operator can still inspect recent failures. Unsupported is kept forever: the Scottish registry function
-    /// reads those instances, and its counts must not shrink when instances vanish.
-    /// </summary>
-    public static TimeSpan? RetentionFor(string state) => state switch
-    {
-        LookupStatus.Completed => TimeSpan.FromDays(100),
-        LookupStatus.NotFound => TimeSpan.FromDays(100),
-        LookupStatus.Failed => TimeSpan.FromDays(30),
-        _ => null,
-    };
+    /// <summary>How long a finished instance is kept after its last change (<see cref="LookupRetention.ForState"/>).</summary>
+    public static TimeSpan? RetentionFor(string state) => LookupRetention.ForState(state);
 
     public Dictionary<string, AttributeValue> ToAttributes(CrimeLookupState instance, DateTimeOffset now)
     {
@@ -51,10 +40,17 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
         item.AddIfNotNull(nameof(CrimeLookupState.Latitude), instance.Latitude);
         item.AddIfNotNull(nameof(CrimeLookupState.Longitude), instance.Longitude);
         item.AddIfNotNull(nameof(CrimeLookupState.Country), instance.Country);
+        item.AddIfNotNull(nameof(CrimeLookupState.PoliceForceArea), instance.PoliceForceArea);
         item.AddIfNotNull(nameof(CrimeLookupState.Month), instance.Month);
+        item.AddIfNotEmpty(nameof(CrimeLookupState.Months), instance.Months);
+        item.AddIfNotNull(nameof(CrimeLookupState.PoliceLastUpdated), instance.PoliceLastUpdated);
+        item.AddIfNotEmpty(nameof(CrimeLookupState.PendingMonths), instance.PendingMonths);
         item.AddIfNotNull(nameof(CrimeLookupState.TotalCrimes), instance.TotalCrimes);
         item.AddIfNotNull(nameof(CrimeLookupState.DataSource), instance.DataSource);
         item.AddIfNotNull(nameof(CrimeLookupState.FailureReason), instance.FailureReason);
+        item.AddIfNotNull(nameof(CrimeLookupState.FailureCode), instance.FailureCode);
+        // Only while an attempt is under way: the ByRequester index then holds exactly the lookups in flight per client.
+        item.AddIfNotNull(SagaItemAttributes.RequestedBy, instance.AttemptRequestedBy);
         item.AddIfNotNull(nameof(CrimeLookupState.AttemptStartedAt), instance.AttemptStartedAt);
         item.AddIfNotNull(nameof(CrimeLookupState.CompletedAt), instance.CompletedAt);
         if (RetentionFor(instance.CurrentState) is { } retention)
@@ -73,6 +69,7 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
             throw item.Invalid($"attribute 'State' holds '{state}', which is not a state of the lookup saga ({string.Join(", ", LookupStatus.All)}).");
         }
 
+        var month = item.OptionalString(nameof(CrimeLookupState.Month));
         return new CrimeLookupState
         {
             CurrentState = state,
@@ -82,10 +79,17 @@ public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLook
             Latitude = item.OptionalDouble(nameof(CrimeLookupState.Latitude)),
             Longitude = item.OptionalDouble(nameof(CrimeLookupState.Longitude)),
             Country = item.OptionalString(nameof(CrimeLookupState.Country)),
-            Month = item.OptionalString(nameof(CrimeLookupState.Month)),
+            PoliceForceArea = item.OptionalString(nameof(CrimeLookupState.PoliceForceArea)),
+            Month = month,
+            // Instances stored before months were recorded hold their one month only.
+            Months = item.Has(nameof(CrimeLookupState.Months)) || month is null ? item.OptionalStringList(nameof(CrimeLookupState.Months)) : [month],
+            PoliceLastUpdated = item.OptionalString(nameof(CrimeLookupState.PoliceLastUpdated)),
+            PendingMonths = item.OptionalStringList(nameof(CrimeLookupState.PendingMonths)),
             TotalCrimes = item.OptionalInt(nameof(CrimeLookupState.TotalCrimes)),
             DataSource = item.OptionalString(nameof(CrimeLookupState.DataSource)),
             FailureReason = item.OptionalString(nameof(CrimeLookupState.FailureReason)),
+            FailureCode = item.OptionalString(nameof(CrimeLookupState.FailureCode)),
+            AttemptRequestedBy = item.OptionalString(SagaItemAttributes.RequestedBy),
             Attempts = item.RequiredInt(nameof(CrimeLookupState.Attempts)),
             RequestCount = item.RequiredLong(nameof(CrimeLookupState.RequestCount)),
             CreatedAt = item.RequiredTimestamp(nameof(CrimeLookupState.CreatedAt)),

@@ -37,6 +37,18 @@ public static class DynamoAttributes
 
     public static AttributeValue EpochSeconds(DateTimeOffset value) => Number(value.ToUnixTimeSeconds());
 
+    /// <summary>An ordered list of strings (a list, <c>L</c>, not a set: sets have no order and no duplicates).</summary>
+    public static AttributeValue StringList(IEnumerable<string> values) => new() { L = values.Select(String).ToList() };
+
+    /// <summary>Adds a list only when it has items: absent reads back as empty.</summary>
+    public static void AddIfNotEmpty(this Dictionary<string, AttributeValue> item, string name, IReadOnlyCollection<string> values)
+    {
+        if (values.Count > 0)
+        {
+            item[name] = StringList(values);
+        }
+    }
+
     /// <summary>Adds the attribute only when there is a value: absent means null, so a later full write drops it.</summary>
     public static void AddIfNotNull(this Dictionary<string, AttributeValue> item, string name, string? value)
     {

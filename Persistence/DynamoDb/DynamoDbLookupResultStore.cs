@@ -16,10 +16,11 @@ public sealed class DynamoDbLookupResultStore(IAmazonDynamoDB dynamo, DynamoTabl
     public const string ResultAttribute = "ResultJsonGzip";
 
     /// <summary>
-    /// How long a result is kept. Matches the retention of a Completed saga instance, so an instance that points at a
-    /// month never outlives its result; the saga decides freshness (<see cref="LookupOptions.ResultsFreshFor"/>).
+    /// How long a result is kept after it was written: the retention of a Completed saga instance. The police publish
+    /// monthly, so a result is replaced long before; should they not, the API notices a month missing from the store and
+    /// has it fetched again (see <see cref="LookupFreshness"/>).
     /// </summary>
-    public static readonly TimeSpan Retention = CrimeLookupStateItemMapper.RetentionFor(Contracts.LookupStatus.Completed)!.Value;
+    public static readonly TimeSpan Retention = LookupRetention.Results;
 
     /// <summary>DynamoDB's item limit is 400 KB including attribute names; keep a margin for the key and the other attributes.</summary>
     public const int MaxCompressedBytes = 390 * 1024;
@@ -41,7 +42,53 @@ public sealed class DynamoDbLookupResultStore(IAmazonDynamoDB dynamo, DynamoTabl
             return null;
         }
 
-        var item = new StoredItem(tables.Results, $"{lookupKey} / {month}", attributes);
+        return await ReadAsync(new StoredItem(tables.Results, $"{lookupKey} / {month}", attributes), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<CrimeLookupResult>> GetManyAsync(string lookupKey, IReadOnlyCollection<string> months, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lookupKey);
+        if (months.Count == 0)
+        {
+            return [];
+        }
+
+        // One BatchGetItem (at most 100 keys; a request holds at most 12 months); DynamoDB may hand back unprocessed
+        // keys under load, which are asked for again.
+        var keys = new KeysAndAttributes { Keys = months.Distinct(StringComparer.Ordinal).Select(month => KeyOf(lookupKey, month)).ToList() };
+        var items = new List<Dictionary<string, AttributeValue>>();
+        for (var round = 0; keys is { Keys.Count: > 0 }; round++)
+        {
+            if (round > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * round), cancellationToken).ConfigureAwait(false);
+            }
+
+            var request = new BatchGetItemRequest { RequestItems = new() { [tables.Results] = keys } };
+            var response = await DynamoDbCalls.Run(tables.Results, "BatchGetItem", () => dynamo.BatchGetItemAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            items.AddRange(response.Responses?.GetValueOrDefault(tables.Results) ?? []);
+            keys = response.UnprocessedKeys?.GetValueOrDefault(tables.Results)!;
+            if (round >= 10 && keys is { Keys.Count: > 0 })
+            {
+                throw new StoreUnavailableException($"DynamoDB BatchGetItem on table '{tables.Results}' left keys unprocessed after {round + 1} rounds.");
+            }
+        }
+
+        var results = new List<CrimeLookupResult>();
+        foreach (var attributes in items)
+        {
+            var month = attributes.TryGetValue(DynamoTables.Results.SortKey!.Name, out var sk) ? sk.S : "?";
+            if (await ReadAsync(new StoredItem(tables.Results, $"{lookupKey} / {month}", attributes), cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<CrimeLookupResult?> ReadAsync(StoredItem item, CancellationToken cancellationToken)
+    {
         if (item.IsExpiredAt(time.GetUtcNow()))
         {
             return null;
@@ -78,6 +125,7 @@ public sealed class DynamoDbLookupResultStore(IAmazonDynamoDB dynamo, DynamoTabl
         item["LookupId"] = DynamoAttributes.String(result.LookupId.ToString("D"));
         item["TotalCrimes"] = DynamoAttributes.Number(result.TotalCrimes);
         item["FetchedAt"] = DynamoAttributes.Timestamp(result.FetchedAt);
+        item.AddIfNotNull(nameof(CrimeLookupResult.PoliceLastUpdated), result.PoliceLastUpdated);
         item[DynamoTables.TimeToLiveAttribute] = DynamoAttributes.EpochSeconds(time.GetUtcNow() + Retention);
 
         // An unconditional put: a replayed fetch writes the same result again, which is harmless.

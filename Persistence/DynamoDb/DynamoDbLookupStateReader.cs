@@ -13,7 +13,8 @@ namespace EventDriven.Persistence.DynamoDb;
 public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSagaStore<CrimeLookupState> store, TimeProvider time)
     : ILookupStateReader
 {
-    private const string IndexName = "ByState";
+    private const string IndexName = DynamoTables.ByStateIndex;
+    private const string RequesterIndexName = DynamoTables.ByRequesterIndex;
 
     /// <summary>Largest page a caller may ask for: one DynamoDB query page of saga items is well under 1 MB at this size.</summary>
     public const int MaxPageSize = 1000;
@@ -52,7 +53,7 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
         var items = new List<LookupSnapshot>(limit);
         do
         {
-            var response = await DynamoDbCalls.Run(store.TableName, "Query", () => dynamo.QueryAsync(new QueryRequest
+            var response = await QueryAsync(new QueryRequest
             {
                 TableName = store.TableName,
                 IndexName = IndexName,
@@ -63,7 +64,7 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
                 ScanIndexForward = false,
                 Limit = limit - items.Count,
                 ExclusiveStartKey = startKey,
-            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }, fromToken: pageToken is not null, cancellationToken).ConfigureAwait(false);
 
             foreach (var attributes in response.Items ?? [])
             {
@@ -77,6 +78,89 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
 
         return new LookupStatePage(items, startKey is null ? null : EncodePageToken(startKey));
     }
+
+    /// <summary>The sparse ByRequester index: an item is in it only while an attempt is under way (eventually consistent).</summary>
+    public async Task<IReadOnlyList<Guid>> ListInFlightAsync(string requestedBy, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestedBy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var ids = new List<Guid>(limit);
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await DynamoDbCalls.Run(store.TableName, "Query", () => dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = store.TableName,
+                IndexName = RequesterIndexName,
+                KeyConditionExpression = "#requester = :requester",
+                ExpressionAttributeNames = new() { ["#requester"] = SagaItemAttributes.RequestedBy, ["#pk"] = SagaItemAttributes.PartitionKey },
+                ExpressionAttributeValues = new() { [":requester"] = DynamoAttributes.String(requestedBy) },
+                ProjectionExpression = "#pk",
+                Limit = limit - ids.Count,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+            foreach (var item in response.Items ?? [])
+            {
+                if (item.TryGetValue(SagaItemAttributes.PartitionKey, out var pk) && Guid.TryParse(pk.S, out var id))
+                {
+                    ids.Add(id);
+                }
+            }
+
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null && ids.Count < limit);
+
+        return ids;
+    }
+
+    /// <summary>A COUNT query on the ByState GSI: DynamoDB counts the unexpired items without returning them.</summary>
+    public async Task<long> CountByStateAsync(string state, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(state);
+        long count = 0;
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await DynamoDbCalls.Run(store.TableName, "Query", () => dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = store.TableName,
+                IndexName = IndexName,
+                Select = Select.COUNT,
+                KeyConditionExpression = "#state = :state",
+                FilterExpression = "attribute_not_exists(#expires) OR #expires > :now",
+                ExpressionAttributeNames = new() { ["#state"] = SagaItemAttributes.State, ["#expires"] = SagaItemAttributes.ExpiresAt },
+                ExpressionAttributeValues = new()
+                {
+                    [":state"] = DynamoAttributes.String(state),
+                    [":now"] = DynamoAttributes.EpochSeconds(time.GetUtcNow()),
+                },
+                ExclusiveStartKey = startKey,
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            count += response.Count ?? 0;
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null);
+
+        return count;
+    }
+
+    private async Task<QueryResponse> QueryAsync(QueryRequest request, bool fromToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DynamoDbCalls.Run(store.TableName, "Query", () => dynamo.QueryAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonDynamoDBException e) when (fromToken && e.ErrorCode == "ValidationException")
+        {
+            // A token of the right shape whose key DynamoDB refuses as a starting point.
+            throw new InvalidPageTokenException(NotIssued, e);
+        }
+    }
+
+    /// <summary>The token is not echoed back: it is the caller's input, and the caller has it.</summary>
+    private const string NotIssued = "The page token is not one this service issued; use the nextPageToken of the previous page.";
 
     private sealed record PageToken(string Pk, string State, string UpdatedAt);
 
@@ -96,17 +180,18 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
         }
         catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
         {
-            throw new ArgumentException($"The page token '{pageToken}' is not one this service issued.", nameof(pageToken), ex);
+            throw new InvalidPageTokenException(NotIssued, ex);
         }
 
-        if (token is null || token.Pk is null || token.State is null || token.UpdatedAt is null)
+        // DynamoDB refuses an empty key attribute with a validation error: such a token was not issued here either.
+        if (token is null || string.IsNullOrEmpty(token.Pk) || string.IsNullOrEmpty(token.State) || string.IsNullOrEmpty(token.UpdatedAt))
         {
-            throw new ArgumentException($"The page token '{pageToken}' is not one this service issued.", nameof(pageToken));
+            throw new InvalidPageTokenException(NotIssued);
         }
 
         if (!string.Equals(token.State, state, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"The page token continues a listing of '{token.State}', not of '{state}'.", nameof(pageToken));
+            throw new InvalidPageTokenException($"The page token continues a listing of '{token.State}', not of '{state}'.");
         }
 
         return new()

@@ -1,5 +1,7 @@
 using Amazon.DynamoDBv2;
 using EventDriven.Contracts;
+using EventDriven.Persistence.History;
+using EventDriven.Persistence.Operations;
 using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,14 +34,20 @@ public static class DynamoDbPersistenceExtensions
         return services;
     }
 
-    /// <summary>Results store, state reader, accepted lookups, registry, readiness check and (when EnsureTables is on) table creation at start-up.</summary>
+    /// <summary>Results store, police publication record, state reader, accepted lookups, registry, readiness check and (when EnsureTables is on) table creation at start-up.</summary>
     public static IServiceCollection AddDynamoDbLookupPersistence(this IServiceCollection services, DynamoDbOptions options)
     {
         services.AddDynamoDbClient();
         services.TryAddSingleton<ILookupResultStore, DynamoDbLookupResultStore>();
+        services.TryAddSingleton<IPolicePublicationStore, DynamoDbPolicePublicationStore>();
         services.TryAddSingleton<IUnsupportedPostcodeRegistry, DynamoDbUnsupportedPostcodeRegistry>();
         services.TryAddSingleton<ILookupStateReader, DynamoDbLookupStateReader>();
         services.TryAddSingleton<IAcceptedLookups, DynamoDbAcceptedLookups>();
+        services.TryAddSingleton<DynamoDbLookupHistory>();
+        services.TryAddSingleton<ILookupHistory>(provider => provider.GetRequiredService<DynamoDbLookupHistory>());
+        services.TryAddSingleton<ISagaTransitionSink, DynamoDbTransitionSink>();
+        services.TryAddSingleton<IAuditTrail, DynamoDbAuditTrail>();
+        services.TryAddSingleton<IReplayJobStore, DynamoDbReplayJobStore>();
         services.AddCrimeLookupSagaStore();
         if (options.ShouldEnsureTables)
         {

@@ -59,10 +59,11 @@ public sealed class DynamoDbSagaRepositoryContext<TSaga, TMessage> : ConsumeCont
             : await _factory.CreateSagaConsumeContext(_store, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 
+    // The transition's history entry, when the saga records one, is written in the same transaction (SagaWriteCompanion).
     public Task Save(SagaConsumeContext<TSaga> context) =>
-        _store.InsertAsync(context.Saga, _loaded ?? new SagaLoad<TSaga>(null, null, null, _consumeContext.MessageId), CancellationToken);
+        _store.InsertAsync(context.Saga, _loaded ?? new SagaLoad<TSaga>(null, null, null, _consumeContext.MessageId), SagaWriteCompanion.Of(context), CancellationToken);
 
-    public Task Update(SagaConsumeContext<TSaga> context) => _store.UpdateAsync(context.Saga, _loaded, CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => _store.UpdateAsync(context.Saga, _loaded, SagaWriteCompanion.Of(context), CancellationToken);
 
     public Task Delete(SagaConsumeContext<TSaga> context) => _store.DeleteAsync(context.Saga, CancellationToken);
 

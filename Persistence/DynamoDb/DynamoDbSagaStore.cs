@@ -189,11 +189,20 @@ public sealed class DynamoDbSagaStore<TSaga>(
     /// (two first events raced), unless the stored one has expired and is only waiting for DynamoDB to delete it.
     /// </summary>
     public Task InsertAsync(TSaga instance, CancellationToken cancellationToken = default) =>
-        InsertAsync(instance, UnansweredWritePatience, cancellationToken);
+        InsertAsync(instance, UnansweredWritePatience, cancellationToken, loaded: null, companion: null);
+
+    /// <param name="instance">The new instance.</param>
+    /// <param name="companion">
+    /// Another item written in the same transaction, built for the version being written (the instance's history entry
+    /// of this transition): both are written or neither.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the write and its retries.</param>
+    public Task InsertAsync(TSaga instance, Func<int, Put>? companion, CancellationToken cancellationToken = default) =>
+        InsertAsync(instance, UnansweredWritePatience, cancellationToken, loaded: null, companion);
 
     /// <summary>The insert of a message's new instance, after <see cref="LoadForMessageAsync"/> found none (or its own).</summary>
-    public Task InsertAsync(TSaga instance, SagaLoad<TSaga> loaded, CancellationToken cancellationToken) =>
-        InsertAsync(instance, UnansweredWritePatience, cancellationToken, loaded);
+    public Task InsertAsync(TSaga instance, SagaLoad<TSaga> loaded, Func<int, Put>? companion, CancellationToken cancellationToken) =>
+        InsertAsync(instance, UnansweredWritePatience, cancellationToken, loaded, companion);
 
     /// <inheritdoc cref="InsertAsync(TSaga, CancellationToken)"/>
     /// <param name="instance">The new instance.</param>
@@ -201,13 +210,13 @@ public sealed class DynamoDbSagaStore<TSaga>(
     /// (<see cref="UnansweredWritePatience"/>); a caller that must answer quickly (the API) passes less.</param>
     /// <param name="cancellationToken">Cancels the write and its retries.</param>
     public Task InsertAsync(TSaga instance, TimeSpan patience, CancellationToken cancellationToken) =>
-        InsertAsync(instance, patience, cancellationToken, loaded: null);
+        InsertAsync(instance, patience, cancellationToken, loaded: null, companion: null);
 
-    private async Task InsertAsync(TSaga instance, TimeSpan patience, CancellationToken cancellationToken, SagaLoad<TSaga>? loaded)
+    private async Task InsertAsync(TSaga instance, TimeSpan patience, CancellationToken cancellationToken, SagaLoad<TSaga>? loaded, Func<int, Put>? companion)
     {
         var now = time.GetUtcNow();
         var item = ItemOf(instance, version: 1, now, loaded);
-        await WriteConditionally(instance, "insert", loaded?.WriteId, new PutItemRequest
+        await WriteConditionally(instance, "insert", loaded?.WriteId, companion?.Invoke(1), new PutItemRequest
         {
             TableName = table.Name,
             Item = item,
@@ -219,14 +228,21 @@ public sealed class DynamoDbSagaStore<TSaga>(
     }
 
     /// <summary>Replaces the instance if its stored <c>Version</c> is still the one it was read with, and increments it.</summary>
-    public Task UpdateAsync(TSaga instance, CancellationToken cancellationToken = default) => UpdateAsync(instance, null, cancellationToken);
+    public Task UpdateAsync(TSaga instance, CancellationToken cancellationToken = default) =>
+        UpdateAsync(instance, loaded: null, companion: null, cancellationToken);
 
-    /// <summary>The update of a message's instance, as loaded by <see cref="LoadForMessageAsync"/>.</summary>
-    public async Task UpdateAsync(TSaga instance, SagaLoad<TSaga>? loaded, CancellationToken cancellationToken)
+    /// <param name="instance">The instance, with the version it was read with.</param>
+    /// <param name="companion">Another item written in the same transaction, built for the new version (see <see cref="InsertAsync(TSaga, Func{int, Put}?, CancellationToken)"/>).</param>
+    /// <param name="cancellationToken">Cancels the write and its retries.</param>
+    public Task UpdateAsync(TSaga instance, Func<int, Put>? companion, CancellationToken cancellationToken = default) =>
+        UpdateAsync(instance, loaded: null, companion, cancellationToken);
+
+    /// <summary>The update of a message's instance, as loaded by <see cref="LoadForMessageAsync"/>, with its companion item.</summary>
+    public async Task UpdateAsync(TSaga instance, SagaLoad<TSaga>? loaded, Func<int, Put>? companion, CancellationToken cancellationToken)
     {
         var expected = instance.Version;
         var item = ItemOf(instance, expected + 1, time.GetUtcNow(), loaded);
-        await WriteConditionally(instance, "update", loaded?.WriteId, new PutItemRequest
+        await WriteConditionally(instance, "update", loaded?.WriteId, companion?.Invoke(expected + 1), new PutItemRequest
         {
             TableName = table.Name,
             Item = item,
@@ -265,7 +281,7 @@ public sealed class DynamoDbSagaStore<TSaga>(
     }
 
     private Task WriteConditionally(
-        TSaga instance, string operation, string? ownEarlierWrite, PutItemRequest request, TimeSpan patience, CancellationToken cancellationToken)
+        TSaga instance, string operation, string? ownEarlierWrite, Put? companion, PutItemRequest request, TimeSpan patience, CancellationToken cancellationToken)
     {
         // The id of this write: a second try finds it on the item if the first one was applied after all. A message
         // applied again (LoadForMessageAsync) reuses the id of its earlier write, so that one is the write it replaces.
@@ -274,14 +290,17 @@ public sealed class DynamoDbSagaStore<TSaga>(
         request.ConditionExpression = $"({request.ConditionExpression}) OR #writeId = :writeId";
         request.ExpressionAttributeNames["#writeId"] = SagaItemAttributes.WriteId;
         request.ExpressionAttributeValues[":writeId"] = writeId;
-        return SendUntilAnsweredAsync(instance, operation, () =>
-            DynamoDbCalls.Run(table.Name, "PutItem", () => dynamo.PutItemAsync(request, cancellationToken), cancellationToken), patience, cancellationToken);
+        return companion is null
+            ? SendUntilAnsweredAsync(instance, operation, () =>
+                DynamoDbCalls.Run(table.Name, "PutItem", () => dynamo.PutItemAsync(request, cancellationToken), cancellationToken), patience, cancellationToken)
+            : SendUntilAnsweredAsync(instance, operation, () => WriteWithCompanion(instance, operation, companion, request, cancellationToken), patience, cancellationToken);
     }
 
     /// <summary>
     /// Sends a conditional write until the store answers it: done, or refused by its condition (a
     /// <see cref="ConcurrencyException"/>). While the store does not answer, the same write is sent again with growing
     /// pauses, for up to <paramref name="patience"/>; then the caller gets the <see cref="StoreUnavailableException"/>.
+    /// The companion of a transaction has no condition, so sending it again only writes the same entry again.
     /// </summary>
     private async Task SendUntilAnsweredAsync(TSaga instance, string operation, Func<Task> send, TimeSpan patience, CancellationToken cancellationToken)
     {
@@ -310,6 +329,45 @@ public sealed class DynamoDbSagaStore<TSaga>(
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestWriteRetryDelay.Ticks));
             }
+        }
+    }
+
+    /// <summary>
+    /// The instance's conditional put and its companion in one transaction. A failed condition, or another transaction
+    /// on the same item at the same moment, is the same lost race as a failed PutItem condition: the event is retried.
+    /// </summary>
+    private async Task WriteWithCompanion(TSaga instance, string operation, Put companion, PutItemRequest request, CancellationToken cancellationToken)
+    {
+        var transaction = new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem
+                {
+                    Put = new Put
+                    {
+                        TableName = request.TableName,
+                        Item = request.Item,
+                        ConditionExpression = request.ConditionExpression,
+                        ExpressionAttributeNames = request.ExpressionAttributeNames,
+                        ExpressionAttributeValues = request.ExpressionAttributeValues,
+                    },
+                },
+                new TransactWriteItem { Put = companion },
+            ],
+        };
+        try
+        {
+            await DynamoDbCalls.Run(table.Name, "TransactWriteItems", () => dynamo.TransactWriteItemsAsync(transaction, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (TransactionCanceledException ex) when (ex.CancellationReasons?.Any(r => r.Code is "ConditionalCheckFailed" or "TransactionConflict") == true)
+        {
+            throw Conflict(instance, operation, ex);
+        }
+        catch (TransactionConflictException ex)
+        {
+            throw Conflict(instance, operation, ex);
         }
     }
 

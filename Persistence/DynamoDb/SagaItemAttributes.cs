@@ -26,4 +26,7 @@ public static class SagaItemAttributes
     /// which replaces the whole item, drops it (see DynamoDbAcceptedLookups).
     /// </summary>
     public const string AcceptedAt = "AcceptedAt";
+
+    /// <summary>The client whose request started the attempt under way; present only while one is (the ByRequester index's key).</summary>
+    public const string RequestedBy = "RequestedBy";
 }

@@ -29,6 +29,22 @@ public sealed class StoredItem(string table, string key, IReadOnlyDictionary<str
         return value.S ?? throw Invalid($"attribute '{name}' should be a string (S) but is {Describe(value)}.");
     }
 
+    /// <summary>A list of strings (<c>L</c> of <c>S</c>); absent is empty.</summary>
+    public List<string> OptionalStringList(string name)
+    {
+        if (!Attributes.TryGetValue(name, out var value) || value.NULL == true)
+        {
+            return [];
+        }
+
+        if (value.L is not { } list)
+        {
+            throw Invalid($"attribute '{name}' should be a list (L) but is {Describe(value)}.");
+        }
+
+        return list.Select((entry, i) => entry.S ?? throw Invalid($"attribute '{name}' item {i} should be a string (S) but is {Describe(entry)}.")).ToList();
+    }
+
     public long RequiredLong(string name) => OptionalLong(name) ?? throw Invalid($"attribute '{name}' is missing.");
 
     public long? OptionalLong(string name)

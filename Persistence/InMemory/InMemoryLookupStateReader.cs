@@ -72,12 +72,38 @@ public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupS
         }
 
         // Page token = the number of items already returned; stable enough for an in-process store.
-        var skip = int.TryParse(pageToken, out var s) && s > 0 ? s : 0;
+        var skip = 0;
+        if (pageToken is not null &&
+            !(int.TryParse(pageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) && skip > 0))
+        {
+            throw new InvalidPageTokenException("The page token is not one this service issued; use the nextPageToken of the previous page.");
+        }
+
         var page = instances
             .OrderByDescending(x => x.UpdatedAt).ThenBy(x => x.LookupId)
             .Skip(skip).Take(limit).ToList();
         var next = skip + page.Count < instances.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return new LookupStatePage(page, next);
+    }
+
+    /// <summary>
+    /// A scan of the instances (the store is capped, <see cref="InMemoryStoreOptions.MaxLookups"/>); the API asks only
+    /// before it starts new work for a client.
+    /// </summary>
+    public Task<IReadOnlyList<Guid>> ListInFlightAsync(string requestedBy, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // The index's copy under its lock; each instance's field is read without its lock (a snapshot of a moment, as
+        // the DynamoDB index is).
+        var ids = sagas.Where(new RequesterQuery(requestedBy)).Select(i => i.Instance.CorrelationId).Take(limit).ToList();
+        return Task.FromResult<IReadOnlyList<Guid>>(ids);
+    }
+
+    private sealed class RequesterQuery(string requestedBy) : ISagaQuery<CrimeLookupState>
+    {
+        public System.Linq.Expressions.Expression<Func<CrimeLookupState, bool>> FilterExpression { get; } = x => x.AttemptRequestedBy == requestedBy;
+
+        public Func<CrimeLookupState, bool> GetFilter() => x => string.Equals(x.AttemptRequestedBy, requestedBy, StringComparison.Ordinal);
     }
 
     private sealed class StateQuery(string state) : ISagaQuery<CrimeLookupState>

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 
 namespace EventDriven.Persistence.InMemory;
 
-/// <summary>The registry for the embedded mode. Merges are atomic per postcode.</summary>
+/// <summary>
+/// The registry for the embedded mode. Merges are atomic per postcode. Held to a number of postcodes by
+/// <see cref="InMemoryStoreRetention"/> (least recently seen go first): distinct Scottish postcodes are many.
+/// </summary>
 public sealed class InMemoryUnsupportedPostcodeRegistry : IUnsupportedPostcodeRegistry
 {
     private readonly ConcurrentDictionary<string, UnsupportedPostcodeEntry> _entries = new(StringComparer.Ordinal);
@@ -40,6 +43,29 @@ public sealed class InMemoryUnsupportedPostcodeRegistry : IUnsupportedPostcodeRe
         }
 
         return Task.CompletedTask;
+    }
+
+    public int Count => _entries.Count;
+
+    /// <summary>Keeps the <paramref name="max"/> most recently seen postcodes; returns how many were dropped.</summary>
+    public int TrimTo(int max)
+    {
+        var surplus = _entries.Count - max;
+        if (surplus <= 0)
+        {
+            return 0;
+        }
+
+        var dropped = 0;
+        foreach (var entry in _entries.Values.OrderBy(e => e.LastSeen).Take(surplus))
+        {
+            if (_entries.TryRemove(new KeyValuePair<string, UnsupportedPostcodeEntry>(entry.Postcode, entry)))
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
     }
 
     internal static UnsupportedPostcodeEntry Merge(UnsupportedPostcodeEntry stored, UnsupportedPostcodeEntry observed) => new(

@@ -1,7 +1,9 @@
+using System.Globalization;
 using EventDriven.Contracts;
 using EventDriven.Contracts.Values;
 using EventDriven.Hosting.DeadLetters;
 using EventDriven.Persistence;
+using EventDriven.Persistence.Operations;
 using EventDriven.Producers.Admin;
 using EventDriven.Producers.Http;
 using EventDriven.Sagas;
@@ -9,14 +11,19 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventDriven.Producers.Apis;
 
-/// <summary>Operator endpoints: saga inspection and the unsupported-postcode registry. All behind <see cref="ApiKeyFilter"/>.</summary>
+/// <summary>
+/// Operator endpoints: saga inspection, the unsupported-postcode registry, dead letters. All behind
+/// <see cref="AdminKeyAuthentication"/>, which runs before anything of the request is bound. Query values are taken as
+/// text and parsed here, so a malformed one is a 400 problem+json naming it, in every environment.
+/// </summary>
 public static class AdminApi
 {
     public const int MaxPageSize = 200;
+    public const int MaxDeadLetters = 1000;
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").WithTags("Admin").AddEndpointFilter<ApiKeyFilter>();
+        var admin = app.MapGroup("/" + HttpRoutes.Admin).WithTags("Admin").RequireAuthorization(AdminKeyAuthentication.PolicyName);
 
         admin.MapGet("/lookups", ListLookups).WithName("ListLookupsByState").WithSummary("Lookups in a state, most recently updated first");
         admin.MapGet("/lookups/{lookupId}", GetLookup).WithName("GetLookupDetails");
@@ -27,11 +34,13 @@ public static class AdminApi
             .WithSummary("Dead letters per error queue: count, message type, correlation id, fault reason, time");
         admin.MapPost("/dead-letters/replay", ReplayDeadLetters).WithName("ReplayDeadLetters")
             .WithSummary("Move dead letters back to their queue (all, one queue, or one message); dryRun=true only counts");
+        // History, stuck lookups, states, failure groups, paced replays, audit: Apis/OperationsApi.cs.
+        admin.MapOperationsApi();
         return admin;
     }
 
     internal static async Task<Results<Ok<LookupStatePage>, ProblemHttpResult>> ListLookups(
-        ILookupStateReader states, CancellationToken cancellationToken, string? state = null, int? limit = null, string? pageToken = null)
+        ILookupStateReader states, CancellationToken cancellationToken, string? state = null, string? limit = null, string? pageToken = null)
     {
         var name = LookupStatus.All.FirstOrDefault(s => string.Equals(s, state, StringComparison.OrdinalIgnoreCase));
         if (name is null)
@@ -39,13 +48,19 @@ public static class AdminApi
             return Problems.BadRequest("Invalid state", $"state must be one of {string.Join(", ", LookupStatus.All)}.");
         }
 
-        if (limit is < 1 or > MaxPageSize)
+        if (!TryParseCount(limit, 50, MaxPageSize, out var pageSize))
         {
-            return Problems.BadRequest("Invalid limit", $"limit must be between 1 and {MaxPageSize}.");
+            return Problems.BadRequest("Invalid limit", $"limit must be a whole number between 1 and {MaxPageSize}.");
         }
 
-        var page = await states.ListByStateAsync(name, limit ?? 50, pageToken, cancellationToken: cancellationToken);
-        return TypedResults.Ok(page);
+        try
+        {
+            return TypedResults.Ok(await states.ListByStateAsync(name, pageSize, pageToken, cancellationToken: cancellationToken));
+        }
+        catch (InvalidPageTokenException e)
+        {
+            return Problems.BadRequest("Invalid page token", e.Message);
+        }
     }
 
     internal static async Task<Results<Ok<LookupSnapshot>, ProblemHttpResult>> GetLookup(
@@ -71,16 +86,16 @@ public static class AdminApi
         TypedResults.Ok(await registry.ListAsync(cancellationToken));
 
     internal static async Task<Results<Ok<DeadLetterListing>, ProblemHttpResult>> ListDeadLetters(
-        IDeadLetterService deadLetters, CancellationToken cancellationToken, string? queue = null, int? max = null)
+        IDeadLetterService deadLetters, CancellationToken cancellationToken, string? queue = null, string? max = null)
     {
-        if (max is < 1 or > 1000)
+        if (!TryParseCount(max, 100, MaxDeadLetters, out var count))
         {
-            return Problems.BadRequest("Invalid max", "max must be between 1 and 1000.");
+            return Problems.BadRequest("Invalid max", $"max must be a whole number between 1 and {MaxDeadLetters}.");
         }
 
         try
         {
-            return TypedResults.Ok(await deadLetters.ListAsync(queue, max ?? 100, cancellationToken));
+            return TypedResults.Ok(await deadLetters.ListAsync(queue, count, cancellationToken));
         }
         catch (ArgumentException e)
         {
@@ -93,11 +108,27 @@ public static class AdminApi
     }
 
     internal static async Task<Results<Ok<DeadLetterReplayResult>, ProblemHttpResult>> ReplayDeadLetters(
-        IDeadLetterService deadLetters, CancellationToken cancellationToken, string? queue = null, string? messageId = null, bool dryRun = false)
+        IDeadLetterService deadLetters, IAuditTrail audit, HttpContext http, CancellationToken cancellationToken,
+        string? queue = null, string? messageId = null, string? dryRun = null)
     {
+        var onlyCount = false;
+        if (dryRun is not null && !bool.TryParse(dryRun, out onlyCount))
+        {
+            return Problems.BadRequest("Invalid dryRun", "dryRun must be true or false.");
+        }
+
         try
         {
-            return TypedResults.Ok(await deadLetters.ReplayAsync(new DeadLetterReplayRequest(queue, messageId, dryRun), cancellationToken: cancellationToken));
+            var result = await deadLetters.ReplayAsync(new DeadLetterReplayRequest(queue, messageId, onlyCount), cancellationToken: cancellationToken);
+            if (!onlyCount)
+            {
+                // Immediate, unpaced replays are operator actions too (paced ones: OperationsApi, which also writes each lookup's history).
+                var now = DateTimeOffset.UtcNow;
+                await audit.RecordAsync(new AuditRecord(AuditRecord.NewId(now), now, AdminOperators.NameOf(http), AuditActions.Replay,
+                    $"immediate replay of {queue ?? "every queue"}{(messageId is null ? string.Empty : $", message {messageId}")}", result.Replayed, "succeeded"), cancellationToken);
+            }
+
+            return TypedResults.Ok(result);
         }
         catch (ArgumentException e)
         {
@@ -107,6 +138,18 @@ public static class AdminApi
         {
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Dead letters unavailable", e.Message);
         }
+    }
+
+    /// <summary>A whole number in 1..<paramref name="max"/>, or <paramref name="fallback"/> when the parameter is absent.</summary>
+    private static bool TryParseCount(string? text, int fallback, int max, out int value)
+    {
+        if (text is null)
+        {
+            value = fallback;
+            return true;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max;
     }
 
     private static async Task<Results<Ok<LookupSnapshot>, ProblemHttpResult>> Find(ILookupStateReader states, Guid id, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using EventDriven.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventDriven.Producers.Http;
@@ -13,4 +14,17 @@ internal static class Problems
             extensions: lookupId is null ? null : new Dictionary<string, object?> { ["lookupId"] = lookupId });
 
     public static ProblemHttpResult BadRequest(string title, string detail) => Of(StatusCodes.Status400BadRequest, title, detail);
+
+    /// <summary>A 400 with members that say what is valid (RFC 9457 extension members), e.g. <c>availableMonths</c>.</summary>
+    public static ProblemHttpResult BadRequest(string title, string detail, IDictionary<string, object?>? extensions) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: title, extensions: extensions);
+
+    /// <summary>A lookup that has an answer other than crimes: its reason's plain message as the detail, and its code.</summary>
+    /// <param name="detail">The public message when it is more than the code's (<see cref="LookupReasons.PublicMessage"/>).</param>
+    public static ProblemHttpResult ForReason(int status, string title, string reasonCode, Guid lookupId, string? detail = null) =>
+        TypedResults.Problem(
+            detail: detail ?? LookupReasons.MessageFor(reasonCode),
+            statusCode: status,
+            title: title,
+            extensions: new Dictionary<string, object?> { ["lookupId"] = lookupId, ["reasonCode"] = reasonCode });
 }

@@ -19,6 +19,14 @@ public sealed class PublicRateLimitOptions
     /// <summary>Requests a client may send at once.</summary>
     [Range(1, 1_000_000)]
     public int Burst { get; set; } = 20;
+
+    /// <summary>
+    /// Lookups a client may have in flight: started by its requests and not finished, across every API instance. A
+    /// request that would start one more is answered 429 with Retry-After; answers from the store, and requests for a
+    /// lookup already under way, are not limited.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int LookupsInFlight { get; set; } = 10;
 }
 
 /// <summary>Checks <see cref="PublicRateLimitOptions"/>' annotations (generated at compile time).</summary>
@@ -30,8 +38,9 @@ public static class RateLimitingExtensions
     public const string PublicPolicy = "public";
 
     /// <summary>
-    /// A token bucket per client address on the public endpoints, answering 429 problem+json with Retry-After.
-    /// Behind a load balancer set <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c> so the client address is the caller's.
+    /// A token bucket per client (<see cref="ClientPartition"/>: the address the trusted proxies saw) on the public
+    /// endpoints, answering 429 problem+json with Retry-After. Behind proxies set <c>ForwardedHeaders__KnownNetworks</c>
+    /// (<see cref="TrustedProxies"/>), or every caller shares the proxy's bucket.
     /// </summary>
     public static IServiceCollection AddPublicRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,7 +50,7 @@ public static class RateLimitingExtensions
         {
             var options = validated.Value;
             limiter.AddPolicy(PublicPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientPartition.Of(http),
                 _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.Burst,

@@ -1,5 +1,5 @@
+using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
-using EventDriven.Producers.Lookups;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace EventDriven.Producers.Http;

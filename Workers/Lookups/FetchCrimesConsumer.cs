@@ -1,66 +1,82 @@
+using EventDriven.Contracts;
 using EventDriven.Contracts.Messages;
+using EventDriven.Contracts.Police;
 using EventDriven.Contracts.Results;
 using EventDriven.Persistence;
-using EventDriven.Sagas;
+using EventDriven.Workers.Publication;
 using EventDriven.Workers.Upstreams;
 using MassTransit;
-using Microsoft.Extensions.Options;
 
 namespace EventDriven.Workers.Lookups;
 
 /// <summary>
-/// Fetches the latest month's crimes within a mile, stores the result under (lookup key, month) and reports
-/// <see cref="CrimesFetched"/>. Idempotent: a replayed or duplicated command finds the stored result and answers from it.
+/// Fetches the street crimes within a mile for each month asked (the newest the police list when none is), stores each
+/// under (lookup key, month) stamped with the police's <c>crime-last-updated</c>, and reports <see cref="CrimesFetched"/>.
+/// A month already stored since the police last updated the data is not fetched again: each (key, month) costs the
+/// police budget once until the next data update. Idempotent: a replayed or duplicated command finds the stored results.
 /// </summary>
 public sealed class FetchCrimesConsumer(
-    PoliceApiClient police,
     CrimeFetcher fetcher,
+    PolicePublications publications,
     ILookupResultStore results,
-    TimeProvider time,
-    IOptions<LookupOptions> lookupOptions) : IConsumer<FetchCrimes>
+    TimeProvider time) : IConsumer<FetchCrimes>
 {
     public async Task Consume(ConsumeContext<FetchCrimes> context)
     {
         var message = context.Message;
         var cancellationToken = context.CancellationToken;
-        var month = await police.GetLatestMonthAsync(cancellationToken).ConfigureAwait(false);
-
-        var stored = await results.GetAsync(message.LookupKey, month, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && time.GetUtcNow() - stored.FetchedAt < lookupOptions.Value.ResultsFreshFor)
+        var publication = await publications.GetAsync(cancellationToken).ConfigureAwait(false);
+        var months = (message.Months is { Count: > 0 } asked ? asked : [publication.LatestMonth])
+            .Distinct(StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal).ToList();
+        if (months.FirstOrDefault(m => !publication.Lists(m)) is { } unlisted)
         {
-            await context.Publish(new CrimesFetched(message.CorrelationId, stored.Month, stored.TotalCrimes, stored.DataSource)).ConfigureAwait(false);
+            await context.Publish(new LookupFailed(message.CorrelationId,
+                $"data.police.uk does not list {unlisted}: it has {publication.Months[^1]} to {publication.LatestMonth}.")).ConfigureAwait(false);
             return;
         }
 
-        var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, cancellationToken).ConfigureAwait(false);
-        if (outcome is CrimeFetchOutcome.TooDense tooDense)
+        var stored = new List<CrimeLookupResult>();
+        foreach (var month in months)
         {
-            await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason)).ConfigureAwait(false);
-            return;
+            var result = await results.GetAsync(message.LookupKey, month, cancellationToken).ConfigureAwait(false);
+            if (result is null || !publication.IsCurrent(result.PoliceLastUpdated))
+            {
+                var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, message.RequestedBy, cancellationToken).ConfigureAwait(false);
+                if (outcome is CrimeFetchOutcome.TooDense tooDense)
+                {
+                    await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason, LookupReasons.AreaTooDense)).ConfigureAwait(false);
+                    return;
+                }
+
+                result = ResultOf(message, month, (CrimeFetchOutcome.Fetched)outcome, publication);
+                await results.PutAsync(result, cancellationToken).ConfigureAwait(false);
+            }
+
+            stored.Add(result);
         }
 
-        var fetched = (CrimeFetchOutcome.Fetched)outcome;
-        var result = new CrimeLookupResult
-        {
-            LookupId = message.CorrelationId,
-            LookupKey = message.LookupKey,
-            Query = message.Postcode is { } postcode
-                ? new LookupQuery(postcode, null, null)
-                : new LookupQuery(null, message.Latitude, message.Longitude),
-            Location = new GeoPoint(message.Latitude, message.Longitude),
-            Month = month,
-            RadiusMiles = CrimeFetcher.RadiusMiles,
-            TotalCrimes = fetched.Crimes.Count,
-            ByCategory = fetched.Crimes
-                .GroupBy(c => c.Category, StringComparer.Ordinal)
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            Crimes = fetched.Crimes,
-            DataSource = fetched.Simulated ? DataSources.Simulated : DataSources.PoliceUk,
-            FetchedAt = time.GetUtcNow(),
-        };
-
-        await results.PutAsync(result, cancellationToken).ConfigureAwait(false);
-        await context.Publish(new CrimesFetched(message.CorrelationId, month, result.TotalCrimes, result.DataSource)).ConfigureAwait(false);
+        var newest = stored[0];
+        var oldestStamp = stored.Select(r => r.PoliceLastUpdated!).Min(StringComparer.Ordinal);
+        await context.Publish(new CrimesFetched(
+            message.CorrelationId, newest.Month, newest.TotalCrimes, newest.DataSource, months, oldestStamp, publication.DataUpdated)).ConfigureAwait(false);
     }
+
+    private CrimeLookupResult ResultOf(FetchCrimes message, string month, CrimeFetchOutcome.Fetched fetched, PolicePublication publication) => new()
+    {
+        LookupId = message.CorrelationId,
+        LookupKey = message.LookupKey,
+        Query = message.Postcode is { } postcode
+            ? new LookupQuery(postcode, null, null)
+            : new LookupQuery(null, message.Latitude, message.Longitude),
+        Location = new GeoPoint(message.Latitude, message.Longitude),
+        PoliceForceArea = message.PoliceForceArea,
+        Month = month,
+        RadiusMiles = CrimeFetcher.RadiusMiles,
+        TotalCrimes = fetched.Crimes.Count,
+        ByCategory = CrimeCounts.ByCategory(fetched.Crimes),
+        Crimes = fetched.Crimes,
+        DataSource = fetched.Simulated ? DataSources.Simulated : DataSources.PoliceUk,
+        FetchedAt = time.GetUtcNow(),
+        PoliceLastUpdated = publication.LastUpdated,
+    };
 }

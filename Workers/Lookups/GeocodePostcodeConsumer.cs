@@ -26,7 +26,8 @@ public sealed class GeocodePostcodeConsumer(PostcodesIoClient postcodesIo) : ICo
         switch (result)
         {
             case GeocodeResult.Found found:
-                await context.Publish(new PostcodeGeocoded(message.CorrelationId, found.Postcode, found.Latitude, found.Longitude, found.Country)).ConfigureAwait(false);
+                await context.Publish(new PostcodeGeocoded(
+                    message.CorrelationId, found.Postcode, found.Latitude, found.Longitude, found.Country, found.ForceArea)).ConfigureAwait(false);
                 break;
             case GeocodeResult.NotFound notFound:
                 await context.Publish(new PostcodeNotFound(message.CorrelationId, message.Postcode, notFound.Reason)).ConfigureAwait(false);

@@ -19,9 +19,10 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
     private const int ArcPointsPerSector = 6;
     private const double EarthRadiusMiles = 3958.8;
 
-    public async Task<CrimeFetchOutcome> FetchAsync(double latitude, double longitude, string month, CancellationToken cancellationToken)
+    /// <param name="requestedBy">The client whose lookup this is (its police requests wait in that client's turn), or null.</param>
+    public async Task<CrimeFetchOutcome> FetchAsync(double latitude, double longitude, string month, string? requestedBy, CancellationToken cancellationToken)
     {
-        var first = await police.GetCrimesAroundAsync(latitude, longitude, month, cancellationToken).ConfigureAwait(false);
+        var first = await police.GetCrimesAroundAsync(latitude, longitude, month, requestedBy, cancellationToken).ConfigureAwait(false);
         if (first is CrimesAnswer.Crimes crimes)
         {
             return new CrimeFetchOutcome.Fetched(Convert(crimes.Items), crimes.Simulated, Requests: 1);
@@ -33,7 +34,7 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
         for (var i = 0; i < SplitFactor; i++)
         {
             var sector = (Start: i * 360.0 / SplitFactor, End: (i + 1) * 360.0 / SplitFactor);
-            if (!await FetchSectorAsync(latitude, longitude, sector, depth: 1, month, collected, state, cancellationToken).ConfigureAwait(false))
+            if (!await FetchSectorAsync(latitude, longitude, sector, depth: 1, month, requestedBy, collected, state, cancellationToken).ConfigureAwait(false))
             {
                 return new CrimeFetchOutcome.TooDense(
                     $"data.police.uk holds more than 10,000 crimes in parts of this area even split into {Math.Pow(SplitFactor, MaxSplitDepth):0} sectors.",
@@ -45,11 +46,11 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
     }
 
     private async Task<bool> FetchSectorAsync(
-        double latitude, double longitude, (double Start, double End) sector, int depth, string month,
+        double latitude, double longitude, (double Start, double End) sector, int depth, string month, string? requestedBy,
         Dictionary<long, PoliceCrime> collected, SplitState state, CancellationToken cancellationToken)
     {
         state.Requests++;
-        var answer = await police.GetCrimesInPolygonAsync(SectorPolygon(latitude, longitude, sector), month, cancellationToken).ConfigureAwait(false);
+        var answer = await police.GetCrimesInPolygonAsync(SectorPolygon(latitude, longitude, sector), month, requestedBy, cancellationToken).ConfigureAwait(false);
         if (answer is CrimesAnswer.Crimes crimes)
         {
             state.Simulated |= crimes.Simulated;
@@ -71,7 +72,7 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
         for (var i = 0; i < SplitFactor; i++)
         {
             var part = (sector.Start + (i * width), sector.Start + ((i + 1) * width));
-            if (!await FetchSectorAsync(latitude, longitude, part, depth + 1, month, collected, state, cancellationToken).ConfigureAwait(false))
+            if (!await FetchSectorAsync(latitude, longitude, part, depth + 1, month, requestedBy, collected, state, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
@@ -115,11 +116,18 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
                 lat,
                 lng,
                 crime.Location?.Street?.Name,
-                crime.OutcomeStatus?.Category is { } outcome ? new CrimeOutcome(outcome, crime.OutcomeStatus.Date) : null));
+                crime.OutcomeStatus?.Category is { } outcome ? new CrimeOutcome(outcome, crime.OutcomeStatus.Date) : null,
+                crime.Location?.Street?.Id,
+                NullIfEmpty(crime.LocationType),
+                NullIfEmpty(crime.LocationSubtype),
+                NullIfEmpty(crime.Context)));
         }
 
         return records;
     }
+
+    /// <summary>The police send "" for "none" (an empty subtype, no context): the result says null.</summary>
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     private static bool TryParse(string? text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);

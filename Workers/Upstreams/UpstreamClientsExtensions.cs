@@ -39,7 +39,6 @@ public static class UpstreamClientsExtensions
         services.TryAddSingleton<UpstreamFailures>();
         services.TryAddSingleton<FleetPoliceShare>();
         services.TryAddSingleton<PoliceApiRateLimiter>();
-        services.TryAddSingleton<PoliceMonthCache>();
         services.AddTransient<CrimeFetcher>();
 
         var postcodes = services.AddHttpClient<PostcodesIoClient>((sp, http) =>
@@ -75,7 +74,11 @@ public static class UpstreamClientsExtensions
         services.GetRequiredService<UpstreamMetrics>(),
         services.GetRequiredService<UpstreamFailures>(),
         services.GetRequiredService<ILogger<UpstreamAttemptHandler>>(),
-        upstream);
+        upstream,
+        // Without a history store (a host of the clients alone) attempts are counted and logged, not recorded.
+        services.GetService<EventDriven.Persistence.History.ILookupHistory>() is { } history
+            ? new History.UpstreamCallRecorder(history, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<History.UpstreamCallRecorder>>())
+            : null);
 
     private static void ConfigureCommon(
         ResiliencePipelineBuilder<HttpResponseMessage> pipeline, UpstreamOptions options, UpstreamPipelineEvents events, PoliceApiRateLimiter? rateLimiter)
@@ -105,7 +108,13 @@ public static class UpstreamClientsExtensions
         if (rateLimiter is not null)
         {
             // Through the fleet share: with N worker processes each request costs N tokens (FleetPoliceShare).
-            pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => rateLimiter.AcquireAsync(args.Context.CancellationToken) });
+            // Each attempt waits in its client's turn (PoliceApiRateLimiter): one client's backlog does not hold up another's.
+            // The wait for the budget is noted on the request for the lookup's history (History.UpstreamCallRecorder).
+            pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = args => History.UpstreamCallRecorder.MeasureBudgetWait(
+                    args.Context, ct => rateLimiter.AcquireAsync(PoliceApiRateLimiter.RequestedByOf(args.Context.GetRequestMessage()), ct)),
+            });
         }
 
         pipeline.AddTimeout(new TimeoutStrategyOptions

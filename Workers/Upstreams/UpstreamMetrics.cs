@@ -54,17 +54,21 @@ public sealed class UpstreamMetrics : IDisposable
 /// down to debug). The last cause is kept for <see cref="UpstreamFailures"/>, so a call refused by an open circuit can
 /// say what opened it.
 /// </summary>
-internal sealed partial class UpstreamAttemptHandler(UpstreamMetrics metrics, UpstreamFailures failures, ILogger<UpstreamAttemptHandler> logger, string upstream)
+/// <remarks>With a <see cref="History.UpstreamCallRecorder"/>, every attempt made for a lookup also goes to that lookup's history.</remarks>
+internal sealed partial class UpstreamAttemptHandler(
+    UpstreamMetrics metrics, UpstreamFailures failures, ILogger<UpstreamAttemptHandler> logger, string upstream, History.UpstreamCallRecorder? recorder = null)
     : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var attempt = History.UpstreamCallRecorder.NextAttempt(request);
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.Record(upstream, (int)response.StatusCode, elapsed);
+            await (recorder?.RecordAsync(upstream, request, attempt, (int)response.StatusCode, error: null, elapsed) ?? Task.CompletedTask).ConfigureAwait(false);
             if ((int)response.StatusCode >= 500 && !UpstreamClientsExtensions.MeansTooManyCrimes(response))
             {
                 var cause = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
@@ -84,6 +88,13 @@ internal sealed partial class UpstreamAttemptHandler(UpstreamMetrics metrics, Up
             metrics.Record(upstream, 0, elapsed);
             failures.Record(upstream, e.Message);
             LogFailedAttempt(logger, upstream, request.Method.Method, PathOf(request), e.Message, elapsed.TotalMilliseconds);
+            await (recorder?.RecordAsync(upstream, request, attempt, 0, e.Message, elapsed) ?? Task.CompletedTask).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException) when (recorder is not null)
+        {
+            // The attempt timeout (or the message's own cancellation) ended it: no answer, which the history should show.
+            await recorder.RecordAsync(upstream, request, attempt, 0, "timed out", Stopwatch.GetElapsedTime(started)).ConfigureAwait(false);
             throw;
         }
     }

@@ -18,13 +18,17 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public UpstreamSimulator Simulator => _app.Services.GetRequiredService<UpstreamSimulator>();
 
-    public static async Task<BenchHost> StartAsync(IDictionary<string, string?> settings)
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="services">Replacements after the composition (e.g. a fake clock).</param>
+    public static async Task<BenchHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddProducersProcess();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapLookupApi();

@@ -7,23 +7,26 @@ using System.Text.RegularExpressions;
 using EventDriven.ApiBench;
 using EventDriven.Contracts;
 
-// dotnet run -c Release --project bench/ApiBench -- dedup|budget|wrk|all
+// dotnet run -c Release --project bench/ApiBench -- dedup|budget|wrk|freshness|http|all
 var mode = args.FirstOrDefault() ?? "all";
 var settings = new Dictionary<string, string?>
 {
     ["Upstreams:Simulate"] = "true",
     // One load generator is one client: lift the per-client limit (the limiter still runs on every request).
-    ["RateLimiting:PermitsPerSecond"] = "100000000",
-    ["RateLimiting:Burst"] = "100000000",
+    ["RateLimiting:PermitsPerSecond"] = "1000000",
+    ["RateLimiting:Burst"] = "1000000",
+    ["RateLimiting:LookupsInFlight"] = "100000",
 };
 switch (mode)
 {
     case "dedup": await Dedup(); break;
     case "budget": await Budget(); break;
     case "wrk": await Wrk(); break;
-    case "all": await Dedup(); await Budget(); await Wrk(); break;
+    case "freshness": await FreshnessBench.RunAsync(settings); break;
+    case "http": await HttpCachingBench.RunAsync(settings, RunWrk); break;
+    case "all": await Dedup(); await Budget(); await Wrk(); await FreshnessBench.RunAsync(settings); await HttpCachingBench.RunAsync(settings, RunWrk); break;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}': use dedup, budget, wrk or all");
+        Console.Error.WriteLine($"unknown mode '{mode}': use dedup, budget, wrk, freshness, http or all");
         return 2;
 }
 
@@ -71,7 +74,7 @@ async Task Budget()
     var theoretical = Math.Max(0, stats.PoliceRequests - 30) / 15.0;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"budget: {postcodes} distinct postcodes completed in {elapsed:F1} s; police requests {stats.PoliceRequests} " +
-        $"(crimes {stats.CrimesRequests}, dates {stats.DatesRequests}); sustained rate {stats.SustainedPoliceRate:F2} req/s " +
+        $"(crimes {stats.CrimesRequests}, publication {stats.PublicationRequests}); sustained rate {stats.SustainedPoliceRate:F2} req/s " +
         $"({stats.SustainedPoliceRate / 15 * 100:F1}% of 15); 429s {stats.Throttled}; theoretical minimum {theoretical:F1} s " +
         $"(ratio {elapsed / theoretical:F2})"));
 }
@@ -88,17 +91,18 @@ async Task Wrk()
         throw new InvalidOperationException($"expected a cache hit, got {hit.StatusCode}");
     }
 
-    var bare = RunWrk(host.BaseUrl + "bare");
-    var postcode = RunWrk(host.BaseUrl + "postcode/SW1A1AA");
+    var bare = RunWrk(host.BaseUrl + "bare", []);
+    var postcode = RunWrk(host.BaseUrl + "postcode/SW1A1AA", []);
     var bodyBytes = (await hit.Content.ReadAsByteArrayAsync()).Length;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"wrk: bare endpoint {bare:F0} req/s; cache-hit GET /postcode {postcode:F0} req/s; ratio {postcode / bare:F2} " +
         $"(body {bodyBytes} bytes)"));
 }
 
-static double RunWrk(string url)
+static double RunWrk(string url, string[] extra)
 {
-    var info = new ProcessStartInfo("wrk", ["-t2", "-c32", "-d10s", url]) { RedirectStandardOutput = true };
+    // A later -d in extra wins over the default duration.
+    var info = new ProcessStartInfo("wrk", ["-t2", "-c32", "-d10s", .. extra, url]) { RedirectStandardOutput = true };
     using var process = Process.Start(info) ?? throw new InvalidOperationException("wrk did not start (apt-get install wrk)");
     var output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();

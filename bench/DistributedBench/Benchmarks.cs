@@ -112,8 +112,9 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
             ["Persistence__DynamoDb__TablePrefix"] = DynamoDbLocalFixture.NewTablePrefix(),
             ["Upstreams__PostcodesIo__BaseUrl"] = simulator.BaseAddress.ToString(),
             ["Upstreams__PoliceApi__BaseUrl"] = new Uri(simulator.BaseAddress, "api/").ToString(),
-            ["RateLimiting__PermitsPerSecond"] = "100000000",
-            ["RateLimiting__Burst"] = "100000000",
+            ["RateLimiting__PermitsPerSecond"] = "1000000",
+            ["RateLimiting__Burst"] = "1000000",
+            ["RateLimiting__LookupsInFlight"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         return environment;
@@ -169,5 +170,175 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
         var start = Interlocked.Add(ref _postcodeOffset, count) - count;
         return Enumerable.Range(start, count).Select(i =>
             $"{Areas[i % Areas.Length]}{1 + (i / Areas.Length % 20)} {i / (Areas.Length * 20) % 10}{InwardLetters[i % InwardLetters.Length]}{InwardLetters[i / InwardLetters.Length % InwardLetters.Length]}").ToList();
+    }
+
+    /// <summary>
+    /// Replay within the police budget (docs/distributed.md, "Replay"): live lookups arrive at a steady rate while
+    /// <paramref name="deadLetters"/> dead FetchCrimes commands are replayed, against the simulator enforcing 15 req/s
+    /// burst 30. Measures the live lookups' time to Completed without a replay, during a paced replay through the admin
+    /// API (crimes replayed into their lane), and during the same backlog published straight into fetch-crimes (what
+    /// a replay did before the lane); the 429s the simulator answered; how fast the replay went.
+    /// </summary>
+    public async Task ReplayUnderLoadAsync(int deadLetters = 1000, double liveRate = 2, double replayRate = 50, int workers = 1)
+    {
+        const string key = "bench-admin-key-0123456789abcdef0123456789";
+        await using var simulator = await AppProcess.StartAsync(AppProcess.Simulator, new Dictionary<string, string>(), "/_simulator/stats");
+        var environment = Environment(simulator, "RabbitMq");
+        environment["Admin__Keys__bench"] = key;
+        var processes = new List<AppProcess>();
+        try
+        {
+            for (var i = 0; i < workers; i++)
+            {
+                processes.Add(await AppProcess.StartAsync(AppProcess.Consumers, environment));
+            }
+
+            var api = await AppProcess.StartAsync(AppProcess.Producers, environment);
+            processes.Add(api);
+            await Task.Delay(TimeSpan.FromSeconds(3)); // the workers see each other (fleet share), endpoints settle
+            var live = new LiveLookups(api.Http);
+            await live.RunAsync(liveRate, TimeSpan.FromSeconds(10)); // warm-up: JIT, connections, tables, the month cache
+
+            var baseline = await live.RunAsync(liveRate, TimeSpan.FromSeconds(40));
+            var throttledBefore = await ThrottledAsync(simulator);
+
+            await DeadLetterFetchCrimesAsync(deadLetters, offset: 0);
+            using var start = new HttpRequestMessage(HttpMethod.Post,
+                new Uri(string.Create(CultureInfo.InvariantCulture, $"/admin/dead-letters/replays?queue=fetch-crimes&rate={replayRate}"), UriKind.Relative));
+            start.Headers.Add("X-Api-Key", key);
+            using var started = await api.Http.SendAsync(start);
+            var replayId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+            var replayClock = Stopwatch.StartNew();
+            var liveDuringReplay = live.RunAsync(liveRate, until: async () => await ReplayFinishedAsync(api.Http, key, replayId!));
+            var during = await liveDuringReplay;
+            var replayTime = replayClock.Elapsed;
+            var throttledDuring = await ThrottledAsync(simulator) - throttledBefore;
+
+            // The same backlog as a replay without pacing or lane: straight into fetch-crimes, ahead of the live commands.
+            await DeadLetterFetchCrimesAsync(deadLetters, offset: deadLetters, queue: "fetch-crimes");
+            var flooded = await live.RunAsync(liveRate, until: async () => (await rabbit.QueueDepthAsync("fetch-crimes")).Messages == 0);
+
+            Console.WriteLine($"replay: {deadLetters} dead FetchCrimes, live lookups at {liveRate:0.#}/s, {workers} Consumers process(es), simulator 15 req/s burst 30");
+            Console.WriteLine($"  live time to Completed without a replay:         {baseline}");
+            Console.WriteLine($"  live time to Completed during the paced replay:  {during}  (p50 ratio {during.Median / baseline.Median:0.00}, p95 ratio {during.P95 / baseline.P95:0.00})");
+            Console.WriteLine($"  replay at up to {replayRate:0.#}/s took {replayTime.TotalSeconds:0.0} s: {deadLetters / replayTime.TotalSeconds:0.0} messages/s; 429s during it: {throttledDuring}");
+            Console.WriteLine($"  live time to Completed behind the same backlog published straight into fetch-crimes: {flooded}");
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<bool> ReplayFinishedAsync(HttpClient api, string key, string replayId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/admin/dead-letters/replays/{replayId}", UriKind.Relative));
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await api.SendAsync(request);
+        var status = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+        return status is not "Running";
+    }
+
+    private static async Task<long> ThrottledAsync(AppProcess simulator) =>
+        (await simulator.Http.GetFromJsonAsync<JsonElement>(new Uri("/_simulator/stats", UriKind.Relative))).GetProperty("throttled").GetInt64();
+
+    /// <summary>FetchCrimes dead letters shaped as MassTransit leaves them, at distinct quiet points (one police call each).</summary>
+    private async Task DeadLetterFetchCrimesAsync(int count, int offset, string queue = "fetch-crimes_error")
+    {
+        await using var connection = await rabbit.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync(new RabbitMQ.Client.CreateChannelOptions(true, true));
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        for (var i = offset; i < offset + count; i++)
+        {
+            var messageId = Guid.NewGuid();
+            var correlation = Guid.NewGuid();
+            var latitude = (50.5 + (i % 200 * 0.02)).ToString("0.0000", CultureInfo.InvariantCulture);
+            var longitude = (-4.5 + (i / 200 * 0.05)).ToString("0.0000", CultureInfo.InvariantCulture);
+            var body = System.Text.Encoding.UTF8.GetBytes(
+                $$$"""{"messageId":"{{{messageId}}}","correlationId":"{{{correlation}}}","messageType":["urn:message:EventDriven.Contracts.Messages:FetchCrimes"],"message":{"correlationId":"{{{correlation}}}","lookupKey":"coordinates:{{{latitude}}},{{{longitude}}}","latitude":{{{latitude}}},"longitude":{{{longitude}}},"postcode":null}}""");
+            var properties = new RabbitMQ.Client.BasicProperties
+            {
+                MessageId = messageId.ToString(),
+                CorrelationId = correlation.ToString(),
+                ContentType = "application/vnd.masstransit+json",
+                Persistent = true,
+                Headers = new Dictionary<string, object?>
+                {
+                    ["MT-Reason"] = "fault",
+                    ["MT-Fault-Message"] = "data.police.uk answered 503 Service Unavailable for crimes-street-dates.",
+                    ["MT-Fault-ExceptionType"] = "EventDriven.Workers.Upstreams.UpstreamException",
+                    ["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                },
+            };
+            await channel.BasicPublishAsync(string.Empty, queue, true, properties, body);
+        }
+    }
+
+    /// <summary>Coordinates lookups started at a steady rate, each timed from its 202 to Completed (polled every 25 ms).</summary>
+    private sealed class LiveLookups(HttpClient api)
+    {
+        private int _next;
+
+        public Task<Latencies> RunAsync(double rate, TimeSpan duration)
+        {
+            var end = DateTime.UtcNow + duration;
+            return RunAsync(rate, () => Task.FromResult(DateTime.UtcNow >= end));
+        }
+
+        public async Task<Latencies> RunAsync(double rate, Func<Task<bool>> until)
+        {
+            var timings = new ConcurrentBag<double>();
+            var running = new List<Task>();
+            using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(1 / rate));
+            do
+            {
+                running.Add(TimeOneAsync(timings));
+            }
+            while (await ticks.WaitForNextTickAsync() && !await until());
+
+            await Task.WhenAll(running);
+            return new Latencies([.. timings]);
+        }
+
+        private async Task TimeOneAsync(ConcurrentBag<double> timings)
+        {
+            var n = Interlocked.Increment(ref _next);
+            // Distinct points on a grid in quiet countryside, away from the dead letters' points.
+            var latitude = 54.5 + (n % 100 * 0.01);
+            var longitude = -3.5 + (n / 100 * 0.01);
+            var clock = Stopwatch.StartNew();
+            using var accepted = await api.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"/coordinates?latitude={latitude:0.0000}&longitude={longitude:0.0000}"), UriKind.Relative));
+            var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lookupId").GetGuid();
+            while (true)
+            {
+                var status = (await api.GetFromJsonAsync<JsonElement>(new Uri($"/lookups/{id}", UriKind.Relative))).GetProperty("status").GetString();
+                if (status is "Completed" or "NotFound" or "Unsupported" or "Failed")
+                {
+                    timings.Add(clock.Elapsed.TotalMilliseconds);
+                    return;
+                }
+
+                await Task.Delay(25);
+            }
+        }
+    }
+
+    private sealed record Latencies(IReadOnlyList<double> Milliseconds)
+    {
+        public double Median => Percentile(0.5);
+
+        public double P95 => Percentile(0.95);
+
+        public override string ToString() =>
+            string.Create(CultureInfo.InvariantCulture, $"{Milliseconds.Count} lookups, p50 {Median:0} ms, p95 {P95:0} ms, max {Milliseconds.DefaultIfEmpty(0).Max():0} ms");
+
+        private double Percentile(double p)
+        {
+            var sorted = Milliseconds.Order().ToList();
+            return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+        }
     }
 }

@@ -1,11 +1,11 @@
 using EventDriven.DistributedBench;
 using EventDriven.TestSupport;
 
-// dotnet run -c Release --project bench/DistributedBench -- [accept|e2e|all]
+// dotnet run -c Release --project bench/DistributedBench -- [accept|e2e|replay|all]
 var mode = args.FirstOrDefault() ?? "all";
-if (mode is not ("accept" or "e2e" or "all"))
+if (mode is not ("accept" or "e2e" or "replay" or "all"))
 {
-    Console.Error.WriteLine($"unknown mode '{mode}': use accept, e2e or all");
+    Console.Error.WriteLine($"unknown mode '{mode}': use accept, e2e, replay or all");
     return 2;
 }
 
@@ -26,6 +26,11 @@ if (mode is "e2e" or "all")
     await bench.EndToEndAsync(workers: 2);
     await bench.EndToEndAsync(workers: 1);
     await bench.EndToEndAsync(workers: 2);
+}
+
+if (mode is "replay" or "all")
+{
+    await bench.ReplayUnderLoadAsync();
 }
 
 return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# HAProxy for the rolling-restart spec and the fleet benchmark: Debian's haproxy, the load balancer in front of two API
-# processes (round robin, health-checked on /health/ready like the ALB). Only installs; tests start private instances
-# on free ports (tests/TestSupport/HaProxy.cs). Idempotent: a second run only checks.
+# HAProxy for the specs that put a real appending proxy (option forwardfor) in front of the API on loopback
+# (tests/Producers.Tests/AppendingProxy.cs) and for the rolling-restart spec's load balancer in front of two API
+# processes (round robin, health-checked on /health/ready like the ALB; tests/TestSupport/HaProxy.cs). Only installs;
+# the tests start their own haproxy processes on free ports. Idempotent: a second run only checks.
 set -euo pipefail
 
 if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
@@ -9,6 +10,8 @@ if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq haproxy >/dev/null
+  # The package's own service (port 80 config) is not what the tests use.
+  (systemctl stop haproxy 2>/dev/null || service haproxy stop 2>/dev/null || true) >/dev/null 2>&1
 fi
 
 echo "haproxy: $(dpkg-query -W -f='${Version}' haproxy 2>/dev/null || echo installed)"

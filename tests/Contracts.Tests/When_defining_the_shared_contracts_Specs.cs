@@ -46,11 +46,11 @@ public sealed class When_defining_the_shared_contracts_Specs
     }
 
     [Fact]
-    public void Should_treat_exactly_the_four_end_states_as_terminal()
+    public void Should_treat_exactly_the_five_end_states_as_terminal()
     {
-        Assert.Equal(6, LookupStatus.All.Distinct().Count());
+        Assert.Equal(7, LookupStatus.All.Distinct().Count());
         Assert.Equal(
-            [LookupStatus.Completed, LookupStatus.Failed, LookupStatus.NotFound, LookupStatus.Unsupported],
+            [LookupStatus.Completed, LookupStatus.Failed, LookupStatus.NoLocation, LookupStatus.NotFound, LookupStatus.Unsupported],
             LookupStatus.All.Where(LookupStatus.IsTerminal).Order());
         Assert.False(LookupStatus.IsTerminal(LookupStatus.Geocoding));
         Assert.False(LookupStatus.IsTerminal(LookupStatus.FetchingCrimes));

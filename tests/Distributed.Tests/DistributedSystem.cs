@@ -61,6 +61,7 @@ public sealed class DistributedSystem : IAsyncDisposable
             // The tests are one client sending bursts; the per-client limit is not what they test.
             ["RateLimiting__PermitsPerSecond"] = "100000",
             ["RateLimiting__Burst"] = "100000",
+            ["RateLimiting__LookupsInFlight"] = "100000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {

@@ -25,6 +25,14 @@ public sealed class ListedLookupStateReader : ILookupStateReader
         }
     }
 
+    public Task<IReadOnlyList<Guid>> ListInFlightAsync(string requestedBy, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<Guid>>(_instances.Where(i => i.AttemptRequestedBy == requestedBy).Take(limit).Select(i => i.CorrelationId).ToList());
+        }
+    }
+
     public Task<LookupStatePage> ListByStateAsync(string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default)
     {
         lock (_lock)

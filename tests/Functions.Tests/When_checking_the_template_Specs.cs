@@ -178,7 +178,7 @@ public class When_checking_the_template_Specs
         var policy = string.Join("\n", Scalars(Resources["ScottishPostcodeFunctionRole"]));
 
         Assert.Contains("table/${TablePrefix}" + DynamoTables.Lookups.Suffix, policy, StringComparison.Ordinal);
-        Assert.Contains("table/${TablePrefix}" + DynamoTables.Lookups.Suffix + "/index/" + DynamoTables.Lookups.GlobalSecondaryIndexes.Single().Name, policy, StringComparison.Ordinal);
+        Assert.Contains("table/${TablePrefix}" + DynamoTables.Lookups.Suffix + "/index/" + DynamoTables.ByStateIndex, policy, StringComparison.Ordinal);
         Assert.Contains("table/${TablePrefix}" + DynamoTables.UnsupportedPostcodes.Suffix, policy, StringComparison.Ordinal);
         Assert.DoesNotContain(DynamoTables.Results.Suffix, policy, StringComparison.Ordinal);
         Assert.DoesNotContain("dynamodb:*", policy, StringComparison.Ordinal);

@@ -228,6 +228,9 @@ public sealed class When_operators_inspect_lookups_and_dead_letters_from_the_CLI
         public Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
             _reader.GetAsync(correlationId, cancellationToken);
 
+        public Task<IReadOnlyList<Guid>> ListInFlightAsync(string requestedBy, int limit, CancellationToken cancellationToken = default) =>
+            _reader.ListInFlightAsync(requestedBy, limit, cancellationToken);
+
         public Task<LookupStatePage> ListByStateAsync(string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default) =>
             _reader.ListByStateAsync(state, limit, pageToken, updatedSince, cancellationToken);
     }

@@ -48,6 +48,26 @@ public class When_checking_iam_policies_Specs
         Assert.Contains("wildcard action", violation.Rule, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ReleaseRolesBoundary", 0)]
+    [InlineData("ReleaseRolesPolicy", 1)]
+    public void Should_accept_whole_services_only_in_a_permissions_boundary(string logicalId, int violations)
+    {
+        var template = CloudFormationTemplate.Parse($$"""
+            Resources:
+              {{logicalId}}:
+                Type: AWS::IAM::ManagedPolicy
+                Properties:
+                  PolicyDocument:
+                    Statement:
+                      - Effect: Allow
+                        Action: dynamodb:*
+                        Resource: arn:aws:dynamodb:eu-west-2:123456789012:table/x
+            """);
+
+        Assert.Equal(violations, IamPolicyRules.Check(template).Count);
+    }
+
     [Fact]
     public void Should_accept_a_wildcard_action_in_a_deny_statement()
     {

@@ -67,3 +67,14 @@ public sealed class CounterStateItemMapper(TimeProvider time) : IDynamoSagaItemM
         Count = item.RequiredInt("Count"),
     };
 }
+
+/// <summary>The counter as its history sees it (the lookup saga's is <c>LookupStateDescriber</c>).</summary>
+public sealed class CounterStateDescriber : EventDriven.Persistence.History.ISagaDescriber<CounterState>
+{
+    public string StateOf(CounterState instance) => string.IsNullOrEmpty(instance.CurrentState) ? "Initial" : instance.CurrentState;
+
+    public IReadOnlyList<KeyValuePair<string, string?>> FieldsOf(CounterState instance) =>
+        [new("count", instance.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    public bool IsBookkeeping(string field) => false;
+}

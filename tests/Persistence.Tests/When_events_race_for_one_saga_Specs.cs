@@ -3,6 +3,7 @@ using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Values;
 using EventDriven.Persistence;
 using EventDriven.Persistence.DynamoDb;
+using EventDriven.Persistence.History;
 using EventDriven.Sagas;
 using EventDriven.TestSupport;
 using MassTransit;
@@ -19,14 +20,18 @@ public sealed class When_events_race_for_one_saga_Specs(DynamoDbLocalFixture dyn
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Should_count_all_100_concurrent_increments_with_no_lost_update()
+    public async Task Should_count_all_100_concurrent_increments_with_no_lost_update_and_record_each_in_the_history()
     {
         using var tables = await Tables.CreateAsync(dynamo);
         await using var provider = new ServiceCollection()
             .AddDynamoDbClient(new DynamoDbOptions { ServiceUrl = dynamo.ServiceUrl, TablePrefix = Prefix(tables) })
+            // The history as the lookup saga has it in distributed mode: each transition written in the saga's own transaction.
+            .AddSingleton<DynamoDbLookupHistory>()
+            .AddSingleton<ISagaTransitionSink, DynamoDbTransitionSink>()
+            .AddSingleton<ISagaDescriber<CounterState>, CounterStateDescriber>()
             .AddMassTransitTestHarness(bus =>
             {
-                bus.AddSagaStateMachine<CounterStateMachine, CounterState, CounterStateDefinition>()
+                bus.AddSagaStateMachine<CounterStateMachine, CounterState>(typeof(CounterStateDefinition), (context, saga) => saga.RecordTransitions(context))
                     .DynamoDbRepository<CounterState, CounterStateItemMapper>(sp => sp.GetRequiredService<DynamoTableNames>().Lookups);
             })
             .BuildServiceProvider(true);
@@ -45,6 +50,42 @@ public sealed class When_events_race_for_one_saga_Specs(DynamoDbLocalFixture dyn
         // The race is real: with 32 messages in flight most first attempts lose and are retried.
         output.WriteLine($"100 increments on one instance: {store.VersionConflicts} version conflicts retried");
         Assert.True(store.VersionConflicts > 0, "expected lost races to be retried");
+
+        // Every saved transition is in the history exactly once, and no lost race left an entry behind.
+        var history = await provider.GetRequiredService<DynamoDbLookupHistory>().ReadAsync(id);
+        var transitions = history.OfType<TransitionEntry>().ToList();
+        Assert.Equal(Enumerable.Range(1, 100), transitions.Select(t => t.Version).Order());
+        Assert.Equal(Enumerable.Range(1, 100).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            transitions.OrderBy(t => t.Version).Select(t => Assert.Single(t.Changes, c => c.Field == "count").After));
+        Assert.All(transitions, t => Assert.Equal("Increment", t.MessageType));
+        Assert.Equal(("Initial", "Counting"), (transitions.Single(t => t.Version == 1).From, transitions.Single(t => t.Version == 1).To));
+    }
+
+    [Fact]
+    public async Task Should_keep_every_one_of_100_concurrent_appends_to_one_lookups_history()
+    {
+        using var tables = await Tables.CreateAsync(dynamo);
+        var history = new DynamoDbLookupHistory(tables.Client, tables.Names, TimeProvider.System);
+        var id = NewId.NextGuid();
+        var at = DateTimeOffset.UtcNow;
+
+        // 100 writers at once (as many worker attempts and dead-letterings of one lookup could be), 25 in flight at a time.
+        using var gate = new SemaphoreSlim(25);
+        await Task.WhenAll(Enumerable.Range(1, 100).Select(async n =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await history.AppendAsync(id, new UpstreamCallEntry(at.AddMilliseconds(n), "police-api", "GET", $"http://police/{n}", 200, null, 5, 1, 0, null));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        var entries = await history.ReadAsync(id);
+        Assert.Equal(Enumerable.Range(1, 100).Select(n => $"http://police/{n}"), entries.Cast<UpstreamCallEntry>().Select(e => e.Url));
     }
 
     [Fact]
@@ -81,6 +122,12 @@ public sealed class When_events_race_for_one_saga_Specs(DynamoDbLocalFixture dyn
         var loaded = await provider.GetRequiredService<ILoadSagaRepository<CrimeLookupState>>().Load(key.CorrelationId);
         Assert.Equal(20, loaded!.RequestCount);
         Assert.Null(await provider.GetRequiredService<ILoadSagaRepository<CrimeLookupState>>().Load(Guid.NewGuid()));
+        // 20 requests, one transition: duplicates are counted on the instance, not written to its history.
+        var transition = Assert.Single(await provider.GetRequiredService<ILookupHistory>().ReadAsync(key.CorrelationId));
+        var started = Assert.IsType<TransitionEntry>(transition);
+        Assert.Equal(("Initial", LookupStatus.Geocoding, "PostcodeRequested"), (started.From, started.To, started.MessageType));
+        Assert.Contains(new FieldChange("attempts", "0", "1"), started.Changes);
+        Assert.Contains(new FieldChange("lookupKey", null, "postcode:M1 1AE"), started.Changes);
     }
 
     private static string Prefix(Tables tables) => tables.Names.Lookups[..^DynamoTables.Lookups.Suffix.Length];

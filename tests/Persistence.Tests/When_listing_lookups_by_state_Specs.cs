@@ -97,7 +97,7 @@ public sealed class When_listing_lookups_by_state_Specs(DynamoDbLocalFixture dyn
     [InlineData("eyJQayI6IngifQ", "is not one this service issued")]
     public async Task Should_reject_a_page_token_it_did_not_issue(string token, string expected)
     {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _reader.ListByStateAsync(LookupStatus.Completed, 10, token));
+        var ex = await Assert.ThrowsAsync<InvalidPageTokenException>(() => _reader.ListByStateAsync(LookupStatus.Completed, 10, token));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
@@ -106,7 +106,7 @@ public sealed class When_listing_lookups_by_state_Specs(DynamoDbLocalFixture dyn
     {
         var token = (await _reader.ListByStateAsync(LookupStatus.Completed, 2)).NextPageToken!;
 
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _reader.ListByStateAsync(LookupStatus.Failed, 2, token));
+        var ex = await Assert.ThrowsAsync<InvalidPageTokenException>(() => _reader.ListByStateAsync(LookupStatus.Failed, 2, token));
         Assert.Contains("continues a listing of 'Completed', not of 'Failed'", ex.Message, StringComparison.Ordinal);
     }
 

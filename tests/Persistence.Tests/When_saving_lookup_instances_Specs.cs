@@ -48,7 +48,9 @@ public sealed class When_saving_lookup_instances_Specs(DynamoDbLocalFixture dyna
         var saved = LookupStates.Completed();
         saved.CurrentState = LookupStatus.Geocoding;
         saved.Latitude = saved.Longitude = null;
-        saved.Month = saved.DataSource = saved.Country = null;
+        saved.Month = saved.DataSource = saved.Country = saved.PoliceForceArea = saved.PoliceLastUpdated = null;
+        saved.Months = [];
+        saved.PendingMonths = [];
         saved.TotalCrimes = null;
         saved.CompletedAt = null;
         await _store.InsertAsync(saved);
@@ -56,6 +58,27 @@ public sealed class When_saving_lookup_instances_Specs(DynamoDbLocalFixture dyna
         var loaded = await _store.LoadAsync(saved.CorrelationId);
 
         Assert.Equivalent(saved, loaded, strict: true);
+    }
+
+    [Fact]
+    public async Task Should_read_an_instance_stored_before_months_were_recorded_as_holding_its_one_month()
+    {
+        var saved = LookupStates.Completed();
+        await _store.InsertAsync(saved);
+        await _tables.Client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = _tables.Names.Lookups,
+            Key = new() { ["PK"] = new AttributeValue { S = saved.CorrelationId.ToString("D") } },
+            UpdateExpression = "REMOVE #months, #pending, #stamp",
+            ExpressionAttributeNames = new() { ["#months"] = "Months", ["#pending"] = "PendingMonths", ["#stamp"] = "PoliceLastUpdated" },
+        });
+
+        var loaded = await _store.LoadAsync(saved.CorrelationId);
+
+        Assert.Equal(["2026-09"], loaded!.Months);
+        Assert.Empty(loaded.PendingMonths);
+        // Never fetched under a known publication: stale at the first request that knows one.
+        Assert.Null(loaded.PoliceLastUpdated);
     }
 
     [Fact]
@@ -133,6 +156,7 @@ public sealed class When_saving_lookup_instances_Specs(DynamoDbLocalFixture dyna
     [Theory]
     [InlineData(LookupStatus.Completed, 100)]
     [InlineData(LookupStatus.NotFound, 100)]
+    [InlineData(LookupStatus.NoLocation, 100)]
     [InlineData(LookupStatus.Failed, 30)]
     [InlineData(LookupStatus.Geocoding, null)]
     [InlineData(LookupStatus.FetchingCrimes, null)]

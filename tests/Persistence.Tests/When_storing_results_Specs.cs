@@ -40,6 +40,20 @@ public sealed class When_storing_results_Specs(DynamoDbLocalFixture dynamo) : IA
     }
 
     [Fact]
+    public async Task Should_read_several_months_of_a_key_in_one_call_leaving_out_those_not_stored()
+    {
+        await _results.PutAsync(Result(crimes: 3) with { Month = "2026-09" });
+        await _results.PutAsync(Result(crimes: 4) with { Month = "2026-08" });
+        await _results.PutAsync(Result(crimes: 5) with { Month = "2026-07", LookupKey = "postcode:M1 1AE" });
+
+        var read = await _results.GetManyAsync("postcode:SW1A 1AA", ["2026-09", "2026-08", "2026-07"]);
+
+        Assert.Equal(["2026-08", "2026-09"], read.Select(r => r.Month).Order(StringComparer.Ordinal));
+        Assert.Equal(4, read.Single(r => r.Month == "2026-08").TotalCrimes);
+        Assert.Empty(await _results.GetManyAsync("postcode:SW1A 1AA", []));
+    }
+
+    [Fact]
     public async Task Should_overwrite_on_a_replayed_put()
     {
         await _results.PutAsync(Result(crimes: 3));
@@ -100,7 +114,11 @@ public sealed class When_storing_results_Specs(DynamoDbLocalFixture dynamo) : IA
             51.5 + i * 1e-5,
             -0.14 - i * 1e-5,
             $"On or near Street {i % 500}",
-            i % 2 == 0 ? null : new CrimeOutcome("Investigation complete; no suspect identified", "2026-10"))).ToList();
+            i % 2 == 0 ? null : new CrimeOutcome("Investigation complete; no suspect identified", "2026-10"),
+            StreetId: 1_000_000 + (i % 500),
+            LocationType: i % 25 == 0 ? "BTP" : "Force",
+            LocationSubtype: i % 25 == 0 ? "LU STATION" : null,
+            Context: i % 50 == 0 ? "Reported by staff" : null)).ToList();
         return new CrimeLookupResult
         {
             LookupId = Guid.Parse("9b0d5bd1-1f51-5f0e-8e7a-1d2c3b4a5f60"),
@@ -113,6 +131,8 @@ public sealed class When_storing_results_Specs(DynamoDbLocalFixture dynamo) : IA
             Crimes = list,
             DataSource = DataSources.Simulated,
             FetchedAt = LookupStates.T0,
+            PoliceForceArea = "Metropolitan Police",
+            PoliceLastUpdated = "2026-10-01",
         };
     }
 }

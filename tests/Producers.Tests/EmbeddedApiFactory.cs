@@ -5,6 +5,7 @@ using EventDriven.Simulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EventDriven.Producers.Tests;
 
@@ -20,7 +21,10 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         // Tests hammer the API from one address; the per-client limit has its own spec.
         ["RateLimiting:PermitsPerSecond"] = "1000000",
         ["RateLimiting:Burst"] = "1000000",
+        ["RateLimiting:LookupsInFlight"] = "100000",
     };
+
+    private string? _environment;
 
     public EmbeddedApiFactory WithSetting(string key, string? value)
     {
@@ -28,7 +32,17 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>The hosting environment (WebApplicationFactory's default is <c>Development</c>, as under <c>dotnet run</c>).</summary>
+    public EmbeddedApiFactory WithEnvironment(string environment)
+    {
+        _environment = environment;
+        return this;
+    }
+
     public UpstreamSimulator Simulator => Services.GetRequiredService<UpstreamSimulator>();
+
+    /// <summary>What the host logged (Information and above).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -36,6 +50,13 @@ public class EmbeddedApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        if (_environment is not null)
+        {
+            builder.UseEnvironment(_environment);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 }
 

@@ -5,7 +5,9 @@ using Amazon;
 using Amazon.EC2;
 using Amazon.Runtime;
 using EventDriven.Contracts.Configuration;
-using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -55,16 +57,31 @@ public sealed class When_a_numeric_option_is_out_of_range_Specs
 
     [Theory]
     [MemberData(nameof(OutOfRange))]
-    public void Should_stop_start_up_naming_the_key(string key, string value)
+    public async Task Should_stop_start_up_naming_the_key(string key, string value)
     {
-        using var factory = new EmbeddedApiFactory()
-            .WithSetting("Functions:Snapshot:EnableLocally", "true") // binds the snapshot function's options too
-            .WithSetting(key.Replace("__", ":", StringComparison.Ordinal), value);
+        // The embedded process as Program.cs composes it, built and started here rather than through
+        // WebApplicationFactory: its deferred host races a start-up that fails fast, and the test then sees an
+        // ObjectDisposedException instead of the failure (dotnet/aspnetcore#38335).
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Upstreams:Simulate"] = "true",
+            ["Functions:Snapshot:EnableLocally"] = "true", // binds the snapshot function's options too
+            ["Logging:LogLevel:Default"] = "Warning",
+            [key.Replace("__", ":", StringComparison.Ordinal)] = value,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddProducersProcess();
         // An EC2 client that needs no AWS configuration (it is never called: start-up stops first).
-        using var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(
-            ServiceDescriptor.Singleton<IAmazonEC2>(new AmazonEC2Client(new AnonymousAWSCredentials(), RegionEndpoint.EUWest2)))));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAmazonEC2>(new AmazonEC2Client(new AnonymousAWSCredentials(), RegionEndpoint.EUWest2)));
 
-        var ex = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        // Some options are read while the host is built (the saga state machine reads its own), the rest on start.
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = builder.Build();
+            app.MapLookupApi();
+            await app.StartAsync();
+        });
 
         // The host reports every failed options class at once (an AggregateException of them).
         var failures = (ex is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [ex]).ToList();

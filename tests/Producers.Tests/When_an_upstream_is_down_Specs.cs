@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventDriven.Contracts;
 using EventDriven.Simulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +21,8 @@ public sealed class When_an_upstream_is_down_Specs
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var failed = await client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString, TimeSpan.FromSeconds(60));
         Assert.Equal("Failed", failed.GetProperty("status").GetString());
-        Assert.Contains("outage", failed.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(LookupReasons.GeocoderUnavailable, failed.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.GeocoderUnavailable), failed.GetProperty("reason").GetString());
 
         factory.Simulator.Faults.Reset();
         var retried = await client.GetAsync("/postcode/NE1%204ST");
@@ -40,7 +44,9 @@ public sealed class When_the_upstreams_are_unreachable_Specs
     public async Task Should_log_one_line_per_failed_attempt_and_keep_the_cause_behind_an_open_circuit()
     {
         var logs = new CapturedLogs();
+        const string adminKey = "test-admin-key-7f3a-0123456789abcdef";
         await using var factory = new EmbeddedApiFactory()
+            .WithSetting("Admin:ApiKey", adminKey)
             .WithSetting("Upstreams:Simulate", "false")
             .WithSetting("Upstreams:PostcodesIo:BaseUrl", "http://127.0.0.1:1/")
             .WithSetting("Upstreams:PoliceApi:BaseUrl", "http://127.0.0.1:1/api/");
@@ -60,7 +66,16 @@ public sealed class When_the_upstreams_are_unreachable_Specs
         {
             var finished = await client.UntilFinishedAsync(url, TimeSpan.FromSeconds(90));
             Assert.Equal("Failed", finished.GetProperty("status").GetString());
-            reasons.Add(finished.GetProperty("reason").GetString()!);
+            // The public answer: a documented code and a plain message, never the library's or the network's words.
+            Assert.Equal(LookupReasons.GeocoderUnavailable, finished.GetProperty("reasonCode").GetString());
+            Assert.Equal(LookupReasons.MessageFor(LookupReasons.GeocoderUnavailable), finished.GetProperty("reason").GetString());
+
+            // The operators' view keeps the cause.
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/lookups/" + finished.GetProperty("lookupId").GetGuid());
+            request.Headers.Add("X-Api-Key", adminKey);
+            var details = await (await client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(LookupReasons.GeocoderUnavailable, details.GetProperty("reasonCode").GetString());
+            reasons.Add(details.GetProperty("reason").GetString()!);
         }
 
         Assert.All(reasons, reason => Assert.Contains("127.0.0.1:1", reason, StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EventDriven.Contracts;
 
 namespace EventDriven.Producers.Tests;
 
@@ -32,6 +33,23 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
     }
 
     [Fact]
+    public async Task Should_answer_a_poll_of_a_completed_lookup_with_the_same_result_bytes_as_the_postcode()
+    {
+        var accepted = await _client.GetAsync("/postcode/SW1A%200AA");
+        await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
+
+        var postcode = await _client.GetByteArrayAsync("/postcode/SW1A%200AA");
+        var poll = await _client.GetAsync(accepted.Headers.Location.OriginalString);
+
+        // The poll's envelope carries the result as the cached bytes /postcode serves, spliced in, not re-serialised.
+        Assert.Equal("application/json", poll.Content.Headers.ContentType!.MediaType);
+        using var status = JsonDocument.Parse(await poll.Content.ReadAsByteArrayAsync());
+        Assert.Equal("Completed", status.RootElement.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(postcode), status.RootElement.GetProperty("result").GetRawText());
+        Assert.Equal(1, status.RootElement.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
     public async Task Should_reject_a_malformed_postcode_with_problem_json()
     {
         var response = await _client.GetAsync("/postcode/QQ1%201AA");
@@ -49,12 +67,16 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         var accepted = await _client.GetAsync("/postcode/M2%209ZZ");
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
         Assert.Equal("NotFound", finished.GetProperty("status").GetString());
-        Assert.Equal("Postcode not found", finished.GetProperty("reason").GetString());
+        Assert.Equal(LookupReasons.PostcodeNotFound, finished.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.PostcodeNotFound), finished.GetProperty("reason").GetString());
 
         var again = await _client.GetAsync("/postcode/M2%209ZZ");
 
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType!.MediaType);
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(LookupReasons.PostcodeNotFound, problem.GetProperty("reasonCode").GetString());
+        Assert.Equal(LookupReasons.MessageFor(LookupReasons.PostcodeNotFound), problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -84,14 +106,46 @@ public sealed class When_looking_up_a_postcode_Specs(EmbeddedApiFactory factory)
         Assert.Equal("Completed", englishFinished.GetProperty("status").GetString());
     }
 
-    [Fact]
-    public async Task Should_report_a_postcode_without_coordinates_as_failed_with_the_reason()
+    [Theory]
+    [InlineData("LS1 8ZZ")]
+    [InlineData("JE2 4ST")] // postcodes.io issue #310: Jersey has no coordinates
+    [InlineData("IM1 1AD")] // postcodes.io issue #426: nor has the Isle of Man
+    public async Task Should_answer_a_postcode_without_coordinates_with_its_own_final_problem_and_no_more_geocoding(string postcode)
     {
-        var accepted = await _client.GetAsync("/postcode/LS1%208ZZ");
+        var path = "/postcode/" + Uri.EscapeDataString(postcode);
+        var accepted = await _client.GetAsync(path);
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
-
-        Assert.Equal("Failed", finished.GetProperty("status").GetString());
+        Assert.Equal("NoLocation", finished.GetProperty("status").GetString());
+        Assert.Equal(LookupReasons.PostcodeWithoutLocation, finished.GetProperty("reasonCode").GetString());
         Assert.Contains("no coordinates", finished.GetProperty("reason").GetString());
+        var geocodedBefore = factory.Simulator.Stats.GeocodeRequests;
+
+        for (var i = 0; i < 20; i++)
+        {
+            var again = await _client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+            Assert.Equal("application/problem+json", again.Content.Headers.ContentType!.MediaType);
+            var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Postcode has no location", problem.GetProperty("title").GetString());
+        }
+
+        Assert.Equal(geocodedBefore, factory.Simulator.Stats.GeocodeRequests);
+    }
+
+    [Fact]
+    public async Task Should_say_when_a_terminated_postcode_ended_rather_than_not_found()
+    {
+        var accepted = await _client.GetAsync("/postcode/SW1A%207ZZ");
+        var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
+        Assert.Equal("NotFound", finished.GetProperty("status").GetString());
+
+        var again = await _client.GetAsync("/postcode/SW1A%207ZZ");
+
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Postcode terminated", problem.GetProperty("title").GetString());
+        Assert.Equal("Terminated in June 2015: the postcode is no longer in use.", problem.GetProperty("detail").GetString());
+        Assert.Equal(LookupReasons.PostcodeNotFound, problem.GetProperty("reasonCode").GetString());
     }
 
     internal static void AssertResultShape(JsonElement result, Guid lookupId)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EventDriven.Contracts;
 
 namespace EventDriven.Producers.Tests;
 
@@ -64,6 +65,7 @@ public sealed class When_looking_up_coordinates_Specs(EmbeddedApiFactory factory
         var finished = await _client.UntilFinishedAsync(accepted.Headers.Location!.OriginalString);
 
         Assert.Equal("Failed", finished.GetProperty("status").GetString());
-        Assert.Contains("10,000", finished.GetProperty("reason").GetString());
+        Assert.Equal(LookupReasons.AreaTooDense, finished.GetProperty("reasonCode").GetString());
+        Assert.Contains("more crimes", finished.GetProperty("reason").GetString());
     }
 }

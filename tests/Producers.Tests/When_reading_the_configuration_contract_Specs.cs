@@ -3,6 +3,7 @@ using EventDriven.Contracts;
 using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
 using EventDriven.Producers.Admin;
+using EventDriven.Producers.Http;
 using EventDriven.Workers.Upstreams;
 
 namespace EventDriven.Producers.Tests;
@@ -19,6 +20,7 @@ public sealed class When_reading_the_configuration_contract_Specs
         [PersistenceOptions.SectionName] = typeof(PersistenceOptions),
         [UpstreamOptions.SectionName] = typeof(UpstreamOptions),
         [AdminOptions.SectionName] = typeof(AdminOptions),
+        [TrustedProxyOptions.SectionName] = typeof(TrustedProxyOptions),
     };
 
     public static TheoryData<string> Keys => new(ConfigurationKeys.All);

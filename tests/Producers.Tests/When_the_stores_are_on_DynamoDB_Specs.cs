@@ -82,4 +82,23 @@ public sealed class When_the_stores_are_on_DynamoDB_Specs(DynamoDbLocalFixture d
         var finished = await client.UntilFinishedAsync(recovered.Headers.Location!.OriginalString);
         Assert.Equal("Completed", finished.GetProperty("status").GetString());
     }
+
+    [Theory]
+    [InlineData("%%%not-base64")]
+    [InlineData("bm90IGpzb24")] // "not json"
+    [InlineData("eyJQayI6IiIsIlN0YXRlIjoiQ29tcGxldGVkIiwiVXBkYXRlZEF0IjoiIn0")] // {"Pk":"","State":"Completed","UpdatedAt":""}
+    [InlineData("eyJQayI6IngiLCJTdGF0ZSI6IkZhaWxlZCIsIlVwZGF0ZWRBdCI6InkifQ")] // {"Pk":"x","State":"Failed","UpdatedAt":"y"}
+    public async Task Should_answer_400_problem_json_to_a_page_token_it_did_not_issue(string token)
+    {
+        const string key = "test-admin-key-7f3a-0123456789abcdef";
+        await using var factory = NewFactory().WithSetting("Admin:ApiKey", key);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/admin/lookups?state=Completed&pageToken={token}");
+        request.Headers.Add("X-Api-Key", key);
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("page token", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -31,6 +31,30 @@ public sealed class When_using_the_service_endpoints_Specs(EmbeddedApiFactory fa
     }
 
     [Fact]
+    public async Task Should_describe_the_selection_the_conditional_request_and_the_caching_headers()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var get = document.GetProperty("paths").GetProperty("/postcode/{postcode}").GetProperty("get");
+
+        var parameters = get.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+        Assert.Equal("query", parameters["month"].GetProperty("in").GetString());
+        Assert.Equal("integer", parameters["months"].GetProperty("schema").GetProperty("type").GetString());
+        Assert.Contains("12", parameters["months"].GetProperty("schema").GetProperty("maximum").GetRawText());
+        Assert.Contains("category", parameters.Keys);
+        Assert.Equal("header", parameters["If-None-Match"].GetProperty("in").GetString());
+        var responses = get.GetProperty("responses");
+        Assert.True(responses.TryGetProperty("304", out var notModified));
+        foreach (var response in new[] { responses.GetProperty("200"), notModified })
+        {
+            var headers = response.GetProperty("headers");
+            Assert.True(headers.TryGetProperty("ETag", out _));
+            Assert.True(headers.TryGetProperty("Cache-Control", out _));
+        }
+
+        Assert.True(document.GetProperty("paths").GetProperty("/coordinates").GetProperty("get").GetProperty("responses").TryGetProperty("304", out _));
+    }
+
+    [Fact]
     public async Task Should_serve_the_scalar_ui()
     {
         var response = await _client.GetAsync("/scalar/v1");

@@ -26,7 +26,7 @@ public sealed class When_a_finished_lookup_is_requested_again_Specs
     }
 
     [Fact]
-    public async Task Should_start_a_new_attempt_when_the_result_is_older_than_ResultsFreshFor()
+    public async Task Should_start_a_new_attempt_straight_to_the_crimes_when_the_result_is_older_than_ResultsFreshFor_and_the_publication_unknown()
     {
         await using var h = await LookupSagaHarness.StartAsync();
         var id = IdOf("SW1A 1AA");
@@ -34,14 +34,16 @@ public sealed class When_a_finished_lookup_is_requested_again_Specs
         h.Time.Advance(h.Options.ResultsFreshFor + TimeSpan.FromSeconds(1));
 
         await h.RequestPostcode(id, "SW1A 1AA");
-        var state = await h.WaitFor(id, m => m.Geocoding, x => x.Attempts == 2);
+        var state = await h.WaitFor(id, m => m.FetchingCrimes, x => x.Attempts == 2);
 
         Assert.Equal(2, state.RequestCount);
         Assert.Equal(h.Now, state.AttemptStartedAt);
         Assert.Null(state.CompletedAt);
-        var sent = await h.AllSent<GeocodePostcode>();
+        // The point is known: no second geocoding.
+        Assert.Single(await h.AllSent<GeocodePostcode>());
+        var sent = await h.AllSent<FetchCrimes>();
         Assert.Equal(2, sent.Count);
-        Assert.All(sent, x => Assert.Equal(new GeocodePostcode(id, "SW1A 1AA"), x.Message));
+        Assert.All(sent, x => Assert.Equal(new FetchCrimes(id, "postcode:SW1A 1AA", 51.501009, -0.141588, "SW1A 1AA"), x.Message));
     }
 
     [Fact]
@@ -52,7 +54,10 @@ public sealed class When_a_finished_lookup_is_requested_again_Specs
         await h.CompletePostcode(id, "SW1A 1AA", month: "2026-08", totalCrimes: 10);
         h.Time.Advance(h.Options.ResultsFreshFor + TimeSpan.FromHours(1));
 
-        var state = await h.CompletePostcode(id, "SW1A 1AA", month: "2026-09", totalCrimes: 20);
+        await h.RequestPostcode(id, "SW1A 1AA");
+        await h.WaitFor(id, m => m.FetchingCrimes, x => x.Attempts == 2);
+        await h.Publish(new CrimesFetched(id, "2026-09", 20, "simulated"));
+        var state = await h.WaitFor(id, m => m.Completed, x => x.Attempts == 2);
 
         Assert.Equal(2, state.Attempts);
         Assert.Equal("2026-09", state.Month);

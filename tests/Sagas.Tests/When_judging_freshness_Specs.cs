@@ -73,8 +73,33 @@ public sealed class When_judging_freshness_Specs
     public void Should_cover_every_terminal_status()
     {
         // A new terminal status must get a freshness rule: this fails until someone decides it.
-        var decided = new[] { LookupStatus.Completed, LookupStatus.NotFound, LookupStatus.Unsupported, LookupStatus.Failed };
+        var decided = new[] { LookupStatus.Completed, LookupStatus.NotFound, LookupStatus.NoLocation, LookupStatus.Unsupported, LookupStatus.Failed };
 
         Assert.Equal(decided.Order(), LookupStatus.All.Where(LookupStatus.IsTerminal).Order());
+    }
+
+    [Fact]
+    public void Should_cover_a_request_only_with_every_month_stored_since_the_police_last_updated_the_data()
+    {
+        string[] stored = ["2026-09", "2026-08"];
+
+        Assert.True(LookupFreshness.Covers("2026-10-01", stored, Finished, ["2026-08"], "2026-10-01", Options, Finished.AddDays(60)));
+        Assert.True(LookupFreshness.Covers("2026-10-01", stored, Finished, [], "2026-10-01", Options, Finished)); // the newest stored
+        // Fetched after the last data update (a later publication added a month): still the police's data.
+        Assert.True(LookupFreshness.Covers("2026-11-01", stored, Finished, ["2026-09"], "2026-10-01", Options, Finished));
+        Assert.False(LookupFreshness.Covers("2026-10-01", stored, Finished, ["2026-09", "2026-07"], "2026-10-01", Options, Finished));
+        Assert.False(LookupFreshness.Covers("2026-10-01", stored, Finished, ["2026-09"], "2026-10-02", Options, Finished));
+        Assert.False(LookupFreshness.Covers(null, stored, Finished, ["2026-09"], "2026-10-01", Options, Finished));
+        Assert.False(LookupFreshness.Covers("2026-10-01", [], Finished, [], "2026-10-01", Options, Finished));
+    }
+
+    [Fact]
+    public void Should_fall_back_to_ResultsFreshFor_only_while_the_publication_is_unknown()
+    {
+        string[] stored = ["2026-09"];
+
+        Assert.True(LookupFreshness.Covers("2026-10-01", stored, Finished, ["2026-09"], null, Options, Finished + Options.ResultsFreshFor));
+        Assert.False(LookupFreshness.Covers("2026-10-01", stored, Finished, ["2026-09"], null, Options, Finished + Options.ResultsFreshFor + TimeSpan.FromTicks(1)));
+        Assert.False(LookupFreshness.Covers("2026-10-01", stored, null, ["2026-09"], null, Options, Finished));
     }
 }

@@ -70,18 +70,66 @@ public sealed class When_the_geocoder_replies_Specs
     [InlineData(null, null)]
     [InlineData(51.5, null)]
     [InlineData(null, -0.14)]
-    public async Task Should_fail_with_a_reason_when_the_geocoder_has_no_coordinates(double? latitude, double? longitude)
+    public async Task Should_end_with_no_location_when_the_geocoder_has_no_coordinates(double? latitude, double? longitude)
     {
         await using var h = await LookupSagaHarness.StartAsync();
         var id = await Geocoding(h, "CR2 6XH");
 
         await h.Publish(new PostcodeGeocoded(id, "CR2 6XH", latitude, longitude, "England"));
-        var state = await h.WaitFor(id, m => m.Failed);
+        var state = await h.WaitFor(id, m => m.NoLocation);
 
-        Assert.Contains("no coordinates", state.Reason, StringComparison.Ordinal);
+        Assert.Equal(LookupReasons.NoLocation, state.Reason);
         Assert.Equal("England", state.Country);
         Assert.Equal(h.Now, state.CompletedAt);
         Assert.Empty(await h.AllSent<FetchCrimes>());
+    }
+
+    [Fact]
+    public async Task Should_answer_a_channel_islands_postcode_from_the_saga_without_asking_the_geocoder_again()
+    {
+        // postcodes.io knows JE2 4ST without coordinates (its issue #310): a final answer, not a failure that every
+        // request would retry.
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "JE2 4ST");
+        await h.Publish(new PostcodeGeocoded(id, "JE2 4ST", null, null, "Channel Islands"));
+        await h.WaitFor(id, m => m.NoLocation);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await h.RequestPostcode(id, "JE2 4ST");
+        }
+
+        var state = await h.WaitFor(id, m => m.NoLocation, x => x.RequestCount == 6);
+        Assert.Equal(1, state.Attempts);
+        Assert.Single(await h.AllSent<GeocodePostcode>());
+    }
+
+    [Fact]
+    public async Task Should_ask_the_geocoder_again_once_no_location_is_older_than_NotFoundFreshFor()
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "JE2 4ST");
+        await h.Publish(new PostcodeGeocoded(id, "JE2 4ST", null, null, "Channel Islands"));
+        await h.WaitFor(id, m => m.NoLocation);
+        h.Time.Advance(h.Options.NotFoundFreshFor + TimeSpan.FromSeconds(1));
+
+        await h.RequestPostcode(id, "JE2 4ST");
+
+        var state = await h.WaitFor(id, m => m.Geocoding, x => x.Attempts == 2);
+        Assert.Null(state.CompletedAt);
+        Assert.Equal(2, (await h.AllSent<GeocodePostcode>()).Count);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_police_force_area_the_geocoder_gives()
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = await Geocoding(h, "SW1A 1AA");
+
+        await h.Publish(new PostcodeGeocoded(id, "SW1A 1AA", 51.501009, -0.141588, "England", "Metropolitan Police"));
+
+        var state = await h.WaitFor(id, m => m.FetchingCrimes);
+        Assert.Equal("Metropolitan Police", state.PoliceForceArea);
     }
 
     [Theory]

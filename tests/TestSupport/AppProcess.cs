@@ -178,7 +178,7 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Debug or Release: whichever this test assembly was built in (scripts/test.sh builds Release).</summary>
-    private static string BuildConfiguration =>
+    public static string BuildConfiguration =>
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     private void KillOnExit(object? sender, EventArgs e)

@@ -40,6 +40,50 @@ public sealed class When_geocoding_against_the_simulator_Specs : IDisposable
     }
 
     [Theory]
+    [InlineData("JE2 4ST", "Channel Islands")] // postcodes.io issue #310
+    [InlineData("GY1 1AA", "Channel Islands")] // postcodes.io issue #426
+    [InlineData("IM1 1AD", "Isle of Man")]
+    public async Task Should_know_the_crown_dependencies_without_coordinates(string postcode, string country)
+    {
+        var result = await _host.PostcodesIo.GeocodeAsync(Postcode.Parse(postcode), CancellationToken.None);
+
+        var found = Assert.IsType<GeocodeResult.Found>(result);
+        Assert.Equal(country, found.Country);
+        Assert.Null(found.Latitude);
+        Assert.Null(found.Longitude);
+    }
+
+    [Fact]
+    public async Task Should_read_the_police_force_area()
+    {
+        var result = await _host.PostcodesIo.GeocodeAsync(Postcode.Parse("SW1A 1AA"), CancellationToken.None);
+
+        Assert.Equal("Metropolitan Police", Assert.IsType<GeocodeResult.Found>(result).ForceArea);
+    }
+
+    [Fact]
+    public async Task Should_say_when_a_terminated_postcode_ended()
+    {
+        var result = await _host.PostcodesIo.GeocodeAsync(Postcode.Parse("SW1A 7ZZ"), CancellationToken.None);
+
+        var notFound = Assert.IsType<GeocodeResult.NotFound>(result);
+        Assert.Equal(new DateOnly(SyntheticGeography.TerminatedYear, SyntheticGeography.TerminatedMonth, 1), notFound.TerminatedIn);
+        Assert.Equal("Terminated in June 2015: the postcode is no longer in use.", notFound.Reason);
+    }
+
+    [Fact]
+    public async Task Should_never_take_resource_not_found_for_an_unknown_postcode()
+    {
+        // A base URL with a wrong path reaches postcodes.io's "Resource not found", which says nothing about the postcode.
+        using var host = new UpstreamTestHost(new Dictionary<string, string?> { ["Upstreams:PostcodesIo:BaseUrl"] = "https://api.postcodes.io/v9/" });
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => host.PostcodesIo.GeocodeAsync(Postcode.Parse("SW1A 1AA"), CancellationToken.None));
+
+        Assert.Contains("Resource not found", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Upstreams__PostcodesIo__BaseUrl", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("EH1 1YZ", "Scotland")]
     [InlineData("TD1 1AA", "Scotland")]
     [InlineData("TD15 1AA", "England")]

@@ -16,7 +16,7 @@ public sealed class When_the_police_rate_limit_is_reached_Specs
 
         var started = DateTime.UtcNow;
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.01), -1.0, host.Simulator.AvailableMonths()[0], CancellationToken.None)));
+            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.01), -1.0, host.Simulator.AvailableMonths()[0], requestedBy: null, CancellationToken.None)));
 
         Assert.True(host.Simulator.Stats.Throttled > 0, "the simulator should have answered 429");
         Assert.Equal(host.Simulator.Stats.Throttled, host.Metrics.ThrottledTotal);
@@ -37,7 +37,7 @@ public sealed class When_the_police_rate_limit_is_reached_Specs
         var month = host.Simulator.AvailableMonths()[0];
 
         await Task.WhenAll(Enumerable.Range(0, 45).Select(i =>
-            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.001), -1.0, month, CancellationToken.None)));
+            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.001), -1.0, month, requestedBy: null, CancellationToken.None)));
 
         Assert.Equal(0, host.Simulator.Stats.Throttled);
         Assert.Equal(45, host.Simulator.Stats.CrimesRequests);

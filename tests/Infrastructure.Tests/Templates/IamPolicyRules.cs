@@ -6,7 +6,8 @@ namespace EventDriven.Infrastructure.Tests.Templates;
 /// <summary>
 /// The team's IAM rules, applied to every policy statement in a template (role policies, bucket and key policies):
 /// <list type="bullet">
-/// <item>an Allow statement never grants <c>"*"</c> or <c>"service:*"</c> (a Deny may: it widens a refusal);</item>
+/// <item>an Allow statement never grants <c>"*"</c> or <c>"service:*"</c> (a Deny may: it widens a refusal; so may a
+/// permissions boundary, a managed policy whose logical id ends in <c>Boundary</c>: it grants nothing, it caps);</item>
 /// <item>a <c>Resource: "*"</c> carries a YAML comment saying why - on its line, or on a line of its statement above it.</item>
 /// </list>
 /// </summary>
@@ -20,10 +21,15 @@ public static partial class IamPolicyRules
     public static IReadOnlyList<Violation> Check(CloudFormationTemplate template)
     {
         var violations = new List<Violation>();
+        var boundaries = template.ResourcesOfType("AWS::IAM::ManagedPolicy")
+            .Where(policy => policy.LogicalId.EndsWith("Boundary", StringComparison.Ordinal))
+            .SelectMany(policy => Statements(policy.Node))
+            .ToHashSet();
         foreach (var statement in Statements(template))
         {
             var effect = (CloudFormationTemplate.Child(statement, "Effect") as YamlScalarNode)?.Value;
-            if (effect == "Allow")
+            // A permissions boundary grants nothing: it caps what a role's own policies can grant, so it may name whole services.
+            if (effect == "Allow" && !boundaries.Contains(statement))
             {
                 foreach (var action in Scalars(CloudFormationTemplate.Child(statement, "Action")))
                 {
@@ -47,11 +53,15 @@ public static partial class IamPolicyRules
     }
 
     /// <summary>A statement is any mapping with an <c>Effect</c> key inside a policy document.</summary>
-    public static IEnumerable<YamlMappingNode> Statements(CloudFormationTemplate template) =>
-        template.Walk()
-            .Select(entry => entry.Node)
-            .OfType<YamlMappingNode>()
-            .Where(map => CloudFormationTemplate.Child(map, "Effect") is not null);
+    public static IEnumerable<YamlMappingNode> Statements(CloudFormationTemplate template) => Statements(template.Root);
+
+    private static IEnumerable<YamlMappingNode> Statements(YamlNode node) => node switch
+    {
+        YamlMappingNode map when CloudFormationTemplate.Child(map, "Effect") is not null => [map],
+        YamlMappingNode map => map.Children.Values.SelectMany(Statements),
+        YamlSequenceNode sequence => sequence.Children.SelectMany(Statements),
+        _ => [],
+    };
 
     private static IEnumerable<YamlScalarNode> Scalars(YamlNode? node) =>
         node switch
