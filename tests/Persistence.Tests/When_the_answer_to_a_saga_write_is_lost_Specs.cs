@@ -82,7 +82,8 @@ public sealed class When_the_answer_to_a_saga_write_is_lost_Specs(DynamoDbLocalF
     {
         using var tables = await Tables.CreateAsync(dynamo);
         // The saga's first write (the new instance) is applied by the store but its answer is lost.
-        var losing = new AnswerLosingHttpClientFactory(operation => operation == "PutItem", answersToLose: 1);
+        // The saga writes its instance with the transition's history entry in one transaction.
+        var losing = new AnswerLosingHttpClientFactory(operation => operation is "PutItem" or "TransactWriteItems", answersToLose: 1);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [ConfigurationKeys.ToConfigurationPath(ConfigurationKeys.PersistenceProvider)] = "DynamoDb",
