@@ -32,6 +32,8 @@ public static class PersistenceServiceCollectionExtensions
                 services.TryAddSingleton<IUnsupportedPostcodeRegistry>(sp => sp.GetRequiredService<InMemoryUnsupportedPostcodeRegistry>());
                 services.TryAddSingleton<IPolicePublicationStore, InMemoryPolicePublicationStore>();
                 services.TryAddSingleton<ILookupStateReader, InMemoryLookupStateReader>();
+                services.TryAddSingleton<InMemoryAcceptedLookups>();
+                services.TryAddSingleton<IAcceptedLookups>(provider => provider.GetRequiredService<InMemoryAcceptedLookups>());
                 services.TryAddSingleton<ILookupHistory, InMemoryLookupHistory>();
                 services.TryAddSingleton<ISagaTransitionSink, InMemoryTransitionSink>();
                 services.TryAddSingleton<IAuditTrail, InMemoryAuditTrail>();

@@ -65,8 +65,6 @@ public static class ProducersProcess
         var services = builder.Services;
         services.AddLookupOptions(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
-        services.AddSingleton(_ => new RecentlyAcceptedLookups());
         services.AddScoped<LookupService>();
         services.AddSingleton<ClientLookupBudget>();
         services.AddSingleton<LookupResultSerializer>();
@@ -88,6 +86,9 @@ public static class ProducersProcess
             o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Append("application/problem+json");
         });
         services.AddPublicRateLimiting(builder.Configuration);
+        services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(builder.Configuration, AdminOptions.SectionName);
+        // Behind a load balancer: on SIGTERM not ready first, then drain.
+        services.AddReadinessDrain(builder.Configuration);
         services.AddAdminKeyAuthentication(builder.Configuration);
         return builder;
     }

@@ -71,6 +71,34 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     public DateTimeOffset? AttemptStartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>
+    /// The instance an API records in a shared store when it accepts a new lookup (202), before any saga has seen the
+    /// request: MassTransit's <c>Initial</c> state with the key, so every API instance can answer a poll for it. The saga
+    /// loads it and starts it exactly as a new one (its <c>Initially</c> block).
+    /// </summary>
+    public static CrimeLookupState Accepted(Contracts.Values.LookupKey key, DateTimeOffset acceptedAt)
+    {
+        var state = new CrimeLookupState
+        {
+            CorrelationId = key.CorrelationId,
+            CurrentState = LookupStateDiagram.InitialState,
+            CreatedAt = acceptedAt,
+            UpdatedAt = acceptedAt,
+            FirstRequestedAt = acceptedAt,
+            LastRequestedAt = acceptedAt,
+        };
+        if (key.Postcode is { } postcode)
+        {
+            state.StartFrom(postcode);
+        }
+        else
+        {
+            state.StartFrom(key.Coordinates!.Value);
+        }
+
+        return state;
+    }
+
     /// <summary>An immutable copy for readers (API, operators, functions), who must never hold the live instance.</summary>
     public LookupSnapshot ToSnapshot() => new(
         CorrelationId, CurrentState, LookupKey, Postcode, Latitude, Longitude, Country, Month, TotalCrimes, DataSource,

@@ -28,6 +28,8 @@ public sealed class CrimeLookupStateDefinition : SagaDefinition<CrimeLookupState
             // A malformed postcode or point in a hand-made message will never parse: straight to the error queue.
             r.Ignore<FormatException>();
             r.Ignore<ArgumentOutOfRangeException>();
+            // A store that is away is waited out by the endpoint's outermost retry, for minutes, not given 1.6 s here.
+            r.Ignore<InfrastructureUnavailableException>();
         });
         endpointConfigurator.UseMessageRetry(r =>
         {

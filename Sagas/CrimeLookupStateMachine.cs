@@ -54,13 +54,14 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 .SendFetchCrimes()
                 .TransitionTo(FetchingCrimes));
 
-        // An attempt under way answers every duplicate request: counted, not re-run, unless it looks stuck. Months a
-        // request adds are fetched with the rest once the point is known.
+        // An attempt under way answers every duplicate request: counted, not re-run, unless it looks stuck or the request
+        // resumes it after its commands were lost with a process (Resume). Months a request adds are fetched with the
+        // rest once the point is known.
         During(Geocoding,
             When(PostcodeRequested)
                 .Then(ctx => ctx.Saga.NoteRequest(ctx.Message.RequestedAt, Now))
                 .Then(ctx => ctx.Saga.WantMonths(ctx.Saga.MonthsMissing(ctx.Message.Months, ctx.Message.PoliceDataUpdated)))
-                .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendGeocode()),
+                .If(ctx => ctx.Message.Resume || ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendGeocode()),
             GeocoderAnswers(),
             When(PostcodeNotFound)
                 .Then(ctx => ctx.Saga.MarkNotFound(ctx.Message.Reason, Now))
@@ -77,8 +78,8 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
         // A request for months the attempt does not fetch yet sends a command for just those; the attempt completes
         // once every pending month is stored.
         During(FetchingCrimes,
-            WhileFetching(When(PostcodeRequested), m => m.RequestedAt, m => m.Months, m => m.PoliceDataUpdated),
-            WhileFetching(When(CoordinatesRequested), m => m.RequestedAt, m => m.Months, m => m.PoliceDataUpdated),
+            WhileFetching(When(PostcodeRequested), m => m.RequestedAt, m => m.Months, m => m.PoliceDataUpdated, m => m.Resume),
+            WhileFetching(When(CoordinatesRequested), m => m.RequestedAt, m => m.Months, m => m.PoliceDataUpdated, m => m.Resume),
             When(CrimesFetched)
                 .Then(ctx => StoreCrimes(ctx.Saga, ctx.Message))
                 .If(ctx => ctx.Saga.PendingMonths.Count == 0, done => done.TransitionTo(Completed)),
@@ -201,13 +202,14 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
 
     /// <summary>
     /// A request while crimes are being fetched: months nobody fetches yet get a command of their own (the rest of the
-    /// attempt goes on); otherwise it is a duplicate, which re-sends the attempt's command only when it looks stuck.
+    /// attempt goes on); otherwise it is a duplicate, which re-sends the attempt's command only when it looks stuck or resumes it (Resume).
     /// </summary>
     private EventActivityBinder<CrimeLookupState, TMessage> WhileFetching<TMessage>(
         EventActivityBinder<CrimeLookupState, TMessage> binder,
         Func<TMessage, DateTimeOffset> requestedAt,
         Func<TMessage, IReadOnlyList<string>?> months,
-        Func<TMessage, string?> policeDataUpdated)
+        Func<TMessage, string?> policeDataUpdated,
+        Func<TMessage, bool> resume)
         where TMessage : class =>
         binder
             .Then(ctx => ctx.Saga.NoteRequest(requestedAt(ctx.Message), Now))
@@ -216,7 +218,8 @@ public sealed class CrimeLookupStateMachine : MassTransitStateMachine<CrimeLooku
                 ctx => ctx.Saga.MonthsAdded.Count > 0,
                 more => more.SendFetchCrimes(ctx => ctx.Saga.MonthsAdded),
                 duplicate => duplicate
-                    .If(ctx => ctx.Saga.IsStuck(Now, _options.StuckAfter), stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()));
+                    .If(ctx => resume(ctx.Message) || ctx.Saga.IsStuck(Now, _options.StuckAfter),
+                        stuck => stuck.Then(ctx => ctx.Saga.RestartStuckClock(Now)).SendFetchCrimes()));
 
     /// <summary>
     /// A new attempt at a postcode the area did not prove Scottish (a Scottish one stays Unsupported for good, so only

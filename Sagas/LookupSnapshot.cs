@@ -15,6 +15,8 @@ namespace EventDriven.Sagas;
 /// <param name="Months">The police months stored for the key, newest first.</param>
 /// <param name="PoliceLastUpdated">The oldest police <c>crime-last-updated</c> the stored months were fetched under.</param>
 /// <param name="PendingMonths">Months the attempt under way still fetches.</param>
+/// <param name="AcceptedAt">When an API accepted a request for this finished lookup that starts a new attempt and the
+/// saga has not processed yet (null otherwise): polls then report the new attempt, not the old outcome.</param>
 public sealed record LookupSnapshot(
     Guid LookupId,
     string Status,
@@ -40,11 +42,19 @@ public sealed record LookupSnapshot(
     string? PoliceForceArea = null,
     IReadOnlyList<string>? Months = null,
     string? PoliceLastUpdated = null,
-    IReadOnlyList<string>? PendingMonths = null)
+    IReadOnlyList<string>? PendingMonths = null,
+    DateTimeOffset? AcceptedAt = null)
 {
     /// <summary>True once a request has started the lookup (an instance MassTransit created but never saved has no key).</summary>
     [JsonIgnore]
     public bool IsStarted => !string.IsNullOrEmpty(LookupKey);
+
+    /// <summary>
+    /// True while an API has accepted a request the saga has not processed: a new lookup recorded in <c>Initial</c>
+    /// (<see cref="CrimeLookupState.Accepted"/>), or a new attempt at a finished one (<see cref="AcceptedAt"/>).
+    /// </summary>
+    [JsonIgnore]
+    public bool IsAwaitingSaga => Status == LookupStateDiagram.InitialState || (AcceptedAt is not null && Contracts.LookupStatus.IsTerminal(Status));
 
     /// <summary>Whether this finished lookup still answers requests (see <see cref="LookupFreshness"/>).</summary>
     public bool IsFresh(LookupOptions options, DateTimeOffset now) => LookupFreshness.IsFresh(Status, CompletedAt, options, now);

@@ -16,8 +16,9 @@ public static class WorkerExtensions
 {
     /// <summary>
     /// The services the lookup workers need besides the bus: upstream clients with their resilience pipelines, the
-    /// lookup options, the check of the police's publication, and in a worker process on RabbitMQ the fleet's police
-    /// budget split and the stuck-lookup sweep.
+    /// lookup options, the check of the police's publication, in a worker process on RabbitMQ the fleet's police budget
+    /// split, and wherever the saga's state is durable the stuck-lookup sweep (and in the embedded process the recovery of
+    /// what a crash left in flight).
     /// </summary>
     /// <param name="upstreamHandler">
     /// The upstream clients' primary handler; null for real HTTP. The embedded offline demo passes the simulator's.
@@ -37,13 +38,26 @@ public static class WorkerExtensions
         services.AddSingleton<IConfigureReceiveEndpoint, CurrentLookupConfigurator>();
 
         var transport = configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
+        var persistence = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>()?.Provider ?? PersistenceProvider.InMemory;
+        services.TryAddSingleton(TimeProvider.System);
         if (role == BusRole.Workers && transport == BusTransport.RabbitMq)
         {
-            // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare.
+            // N worker processes split one police budget (they share one egress IP): see FleetPoliceShare. This one
+            // joins a fleet that may already call at the full rate.
+            services.Replace(ServiceDescriptor.Singleton(FleetPoliceShare.ForJoiningWorker()));
             services.AddHostedService<FleetBudgetMonitor>();
-            // Commands lost between the saga's save and its send (crash, broker restart) are re-sent.
-            services.TryAddSingleton(TimeProvider.System);
+        }
+
+        if (persistence != PersistenceProvider.InMemory)
+        {
+            // Wherever the saga's state outlives the process, commands lost between the saga's save and its send
+            // (crash, broker restart) are re-sent: by every worker, or by the embedded process.
             services.AddHostedService<StuckLookupSweeper>();
+            if (role == BusRole.Embedded)
+            {
+                // The embedded bus is in memory: what was in flight when the process died is resumed when it starts again.
+                services.AddHostedService<InFlightLookupRecovery>();
+            }
         }
 
         return services;

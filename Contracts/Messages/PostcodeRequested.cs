@@ -14,6 +14,9 @@ namespace EventDriven.Contracts.Messages;
 /// The client who asked, as an opaque tag (a hash of its address, never the address): the attempt this request starts
 /// counts against that client's lookups in flight, and its police requests queue in that client's turn.
 /// </param>
+/// <param name="Resume">Sent by a process recovering lookups whose commands died with it (the embedded process's
+/// in-memory bus after a crash): the saga re-sends the command of an attempt under way at once, not only once it looks
+/// stuck.</param>
 public sealed record PostcodeRequested(
     Guid CorrelationId, string Postcode, DateTimeOffset RequestedAt, IReadOnlyList<string>? Months = null, string? PoliceDataUpdated = null,
-    string? RequestedBy = null);
+    string? RequestedBy = null, bool Resume = false);

@@ -34,6 +34,12 @@ public static class BusExtensions
         {
             services.TryAddSingleton<BrokerConnectionHealthCheck>();
             services.AddHealthChecks().AddCheck<BrokerConnectionHealthCheck>(BrokerConnectionHealthCheck.Name, HealthStatus.Unhealthy, [HealthCheckTags.Ready]);
+            if (configureReceivers is not null)
+            {
+                // Consumers come back as soon as the broker does, not at MassTransit's next scheduled reconnect.
+                services.TryAddSingleton<ReceiveEndpointReconnector>();
+                services.AddHostedService(provider => provider.GetRequiredService<ReceiveEndpointReconnector>());
+            }
         }
 
         if (configureReceivers is not null)
@@ -50,7 +56,14 @@ public static class BusExtensions
             if (configureReceivers is not null)
             {
                 configureReceivers(x);
-                x.AddConfigureEndpointsCallback((_, _, endpoint) => ConfigureEndpoint(endpoint, bus));
+                x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+                {
+                    ConfigureEndpoint(endpoint, bus);
+                    if (context.GetService<ReceiveEndpointReconnector>() is { } reconnector)
+                    {
+                        endpoint.ConnectReceiveEndpointObserver(reconnector);
+                    }
+                });
             }
 
             switch (bus.Transport)
@@ -94,22 +107,28 @@ public static class BusExtensions
         cfg.AutoDelete = false;
         if (role == BusRole.Api)
         {
-            // The API's lookup requests: one no queue is bound for yet (a brand-new broker before any worker declared
-            // its queues) is returned and the publish fails (503) instead of being confirmed and silently dropped.
-            // Workers publish only inside consumers, to bindings they declared themselves.
-            cfg.ConfigurePublish(p => p.UseExecute(context =>
+            // The API's lookup requests go to the saga's queue, which the send declares (CrimeLookupRequests), so they
+            // wait there even before any worker has started. Mandatory all the same: a message the broker cannot route
+            // is returned and the request fails (503) instead of being confirmed and silently dropped.
+            static void Mandatory(SendContext context)
             {
                 if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
                 {
                     rabbit.Mandatory = true;
                 }
-            }));
+            }
+
+            cfg.ConfigureSend(s => s.UseExecute(Mandatory));
+            cfg.ConfigurePublish(p => p.UseExecute(Mandatory));
         }
     }
 
     /// <summary>Per-endpoint settings that do not belong to one consumer's definition.</summary>
     internal static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint, BusOptions bus)
     {
+        // Added before the definitions configure their consumers: the outermost filter of every endpoint.
+        endpoint.UseInfrastructureOutageRetry();
+
         if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             return;

@@ -12,7 +12,7 @@ namespace EventDriven.Persistence.DynamoDb;
 public sealed class CrimeLookupStateItemMapper : IDynamoSagaItemMapper<CrimeLookupState>
 {
     /// <summary>State names the store accepts: the lookup states, plus MassTransit's own before the first and after the last event.</summary>
-    private static readonly HashSet<string> KnownStates = new([.. LookupStatus.All, "Initial", "Final"], StringComparer.Ordinal);
+    private static readonly HashSet<string> KnownStates = new([.. LookupStatus.All, LookupStateDiagram.InitialState, "Final"], StringComparer.Ordinal);
 
     /// <summary>How long a finished instance is kept after its last change (<see cref="LookupRetention.ForState"/>).</summary>
     public static TimeSpan? RetentionFor(string state) => LookupRetention.ForState(state);

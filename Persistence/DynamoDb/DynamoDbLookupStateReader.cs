@@ -20,7 +20,11 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
     public const int MaxPageSize = 1000;
 
     public async Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
-        (await store.LoadAsync(correlationId, cancellationToken).ConfigureAwait(false))?.ToSnapshot();
+        await store.LoadItemAsync(correlationId, cancellationToken).ConfigureAwait(false) is { } item ? SnapshotOf(item) : null;
+
+    /// <summary>The instance as readers see it, with an accepted request the saga has not processed yet (<see cref="LookupSnapshot.AcceptedAt"/>).</summary>
+    private LookupSnapshot SnapshotOf(StoredItem item) =>
+        store.Read(item).ToSnapshot() with { AcceptedAt = item.OptionalTimestamp(SagaItemAttributes.AcceptedAt) };
 
     public async Task<LookupStatePage> ListByStateAsync(
         string state, int limit, string? pageToken = null, DateTimeOffset? updatedSince = null, CancellationToken cancellationToken = default)
@@ -65,7 +69,7 @@ public sealed class DynamoDbLookupStateReader(IAmazonDynamoDB dynamo, DynamoDbSa
             foreach (var attributes in response.Items ?? [])
             {
                 var key = attributes.TryGetValue(SagaItemAttributes.PartitionKey, out var pk) ? pk.S ?? "?" : "?";
-                items.Add(store.Read(new StoredItem(store.TableName, key, attributes)).ToSnapshot());
+                items.Add(SnapshotOf(new StoredItem(store.TableName, key, attributes)));
             }
 
             startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;

@@ -34,7 +34,7 @@ public static class DynamoDbPersistenceExtensions
         return services;
     }
 
-    /// <summary>Results store, police publication record, state reader, registry, readiness check and (when EnsureTables is on) table creation at start-up.</summary>
+    /// <summary>Results store, police publication record, state reader, accepted lookups, registry, readiness check and (when EnsureTables is on) table creation at start-up.</summary>
     public static IServiceCollection AddDynamoDbLookupPersistence(this IServiceCollection services, DynamoDbOptions options)
     {
         services.AddDynamoDbClient();
@@ -42,6 +42,7 @@ public static class DynamoDbPersistenceExtensions
         services.TryAddSingleton<IPolicePublicationStore, DynamoDbPolicePublicationStore>();
         services.TryAddSingleton<IUnsupportedPostcodeRegistry, DynamoDbUnsupportedPostcodeRegistry>();
         services.TryAddSingleton<ILookupStateReader, DynamoDbLookupStateReader>();
+        services.TryAddSingleton<IAcceptedLookups, DynamoDbAcceptedLookups>();
         services.TryAddSingleton<DynamoDbLookupHistory>();
         services.TryAddSingleton<ILookupHistory>(provider => provider.GetRequiredService<DynamoDbLookupHistory>());
         services.TryAddSingleton<ISagaTransitionSink, DynamoDbTransitionSink>();

@@ -17,6 +17,7 @@ public sealed class DynamoDbSagaRepositoryContext<TSaga, TMessage> : ConsumeCont
     private readonly DynamoDbSagaStore<TSaga> _store;
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly ISagaConsumeContextFactory<DynamoDbSagaStore<TSaga>, TSaga> _factory;
+    private SagaLoad<TSaga>? _loaded;
 
     public DynamoDbSagaRepositoryContext(
         DynamoDbSagaStore<TSaga> store,
@@ -51,16 +52,18 @@ public sealed class DynamoDbSagaRepositoryContext<TSaga, TMessage> : ConsumeCont
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await _store.LoadAsync(correlationId, CancellationToken).ConfigureAwait(false);
-        return instance is null
+        // As this message should see it: a message delivered again after its save gets the version before (see the store).
+        _loaded = await _store.LoadForMessageAsync(correlationId, _consumeContext.MessageId, CancellationToken).ConfigureAwait(false);
+        return _loaded.Instance is not { } instance
             ? null!
             : await _factory.CreateSagaConsumeContext(_store, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
     }
 
     // The transition's history entry, when the saga records one, is written in the same transaction (SagaWriteCompanion).
-    public Task Save(SagaConsumeContext<TSaga> context) => _store.InsertAsync(context.Saga, SagaWriteCompanion.Of(context), CancellationToken);
+    public Task Save(SagaConsumeContext<TSaga> context) =>
+        _store.InsertAsync(context.Saga, _loaded ?? new SagaLoad<TSaga>(null, null, null, _consumeContext.MessageId), SagaWriteCompanion.Of(context), CancellationToken);
 
-    public Task Update(SagaConsumeContext<TSaga> context) => _store.UpdateAsync(context.Saga, SagaWriteCompanion.Of(context), CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => _store.UpdateAsync(context.Saga, _loaded, SagaWriteCompanion.Of(context), CancellationToken);
 
     public Task Delete(SagaConsumeContext<TSaga> context) => _store.DeleteAsync(context.Saga, CancellationToken);
 

@@ -87,12 +87,9 @@ public sealed class DynamoTableProvisioner(IAmazonDynamoDB dynamo, DynamoTableNa
 
         await WaitUntilActiveAsync(name, cancellationToken).ConfigureAwait(false);
 
-        if (definition.TimeToLiveAttribute is { } ttlAttribute)
+        if (definition.TimeToLiveAttribute is { } ttlAttribute && !await IsTimeToLiveOnAsync(name, cancellationToken).ConfigureAwait(false))
         {
-            var ttl = await DynamoDbCalls.Run(name, "DescribeTimeToLive",
-                () => dynamo.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = name }, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
-            if (status != TimeToLiveStatus.ENABLED && status != TimeToLiveStatus.ENABLING)
+            try
             {
                 await DynamoDbCalls.Run(name, "UpdateTimeToLive", () => dynamo.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
                 {
@@ -101,7 +98,24 @@ public sealed class DynamoTableProvisioner(IAmazonDynamoDB dynamo, DynamoTableNa
                 }, cancellationToken), cancellationToken).ConfigureAwait(false);
                 logger.LogInformation("Enabled TTL on {Table}.{Attribute}", name, ttlAttribute);
             }
+            catch (AmazonDynamoDBException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Another process switched it on between our look and our request: DynamoDB refuses the second switch
+                // ("TimeToLive is already enabled"; on AWS also "modified multiple times within a fixed interval").
+                if (!await IsTimeToLiveOnAsync(name, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
         }
+    }
+
+    private async Task<bool> IsTimeToLiveOnAsync(string name, CancellationToken cancellationToken)
+    {
+        var ttl = await DynamoDbCalls.Run(name, "DescribeTimeToLive",
+            () => dynamo.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = name }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+        return status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
     }
 
     private async Task WaitUntilActiveAsync(string name, CancellationToken cancellationToken)

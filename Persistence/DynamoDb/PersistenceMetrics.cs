@@ -16,6 +16,10 @@ public static class PersistenceMetrics
         "eventdriven.saga.version_conflicts", unit: "{conflict}",
         description: "Saga writes refused because another event changed the instance first; the event is retried.");
 
+    public static readonly Counter<long> SagaWriteRetries = Meter.CreateCounter<long>(
+        "eventdriven.saga.write_retries", unit: "{retry}",
+        description: "Saga writes sent again because the store did not answer (outage, timeout); the same write id makes each idempotent.");
+
     public static readonly Counter<long> SagaWrites = Meter.CreateCounter<long>(
         "eventdriven.saga.writes", unit: "{write}", description: "Saga instances inserted, updated or deleted.");
 }

@@ -7,11 +7,16 @@ namespace EventDriven.Persistence.InMemory;
 /// <summary>
 /// Reads MassTransit's in-memory saga repository. MassTransit changes an in-memory instance in place while it applies
 /// an event, so a snapshot is taken under the instance's own lock: readers never see a half-applied transition
-/// (e.g. a new attempt counted but the state not yet moved).
+/// (e.g. a new attempt counted but the state not yet moved). Lookups this process accepted that the saga has not seen
+/// yet come from <see cref="InMemoryAcceptedLookups"/>.
 /// </summary>
-public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupState> sagas) : ILookupStateReader
+public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupState> sagas, InMemoryAcceptedLookups accepted) : ILookupStateReader
 {
-    public async Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
+    public async Task<LookupSnapshot?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default) =>
+        accepted.Overlay(correlationId, await GetStoredAsync(correlationId, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The saga's instance, or null when there is none or MassTransit created it but never saved it (no key).</summary>
+    private async Task<LookupSnapshot?> GetStoredAsync(Guid correlationId, CancellationToken cancellationToken)
     {
         SagaInstance<CrimeLookupState>? instance;
         await sagas.MarkInUse(cancellationToken).ConfigureAwait(false);
@@ -32,7 +37,7 @@ public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupS
         await instance.MarkInUse(cancellationToken).ConfigureAwait(false);
         try
         {
-            return instance.IsRemoved ? null : instance.Instance.ToSnapshot();
+            return instance.IsRemoved || string.IsNullOrEmpty(instance.Instance.LookupKey) ? null : instance.Instance.ToSnapshot();
         }
         finally
         {
@@ -58,7 +63,7 @@ public sealed class InMemoryLookupStateReader(IndexedSagaDictionary<CrimeLookupS
         var instances = new List<LookupSnapshot>();
         foreach (var id in ids)
         {
-            if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is { } instance &&
+            if (await GetStoredAsync(id, cancellationToken).ConfigureAwait(false) is { } instance &&
                 instance.Status == state &&
                 (updatedSince is null || instance.UpdatedAt >= updatedSince))
             {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using EventDriven.Contracts;
-using EventDriven.Contracts.Messages;
 using EventDriven.Contracts.Police;
 using EventDriven.Contracts.Values;
 using EventDriven.Hosting.Bus;
@@ -12,22 +11,23 @@ using Microsoft.Extensions.Options;
 namespace EventDriven.Producers.Lookups;
 
 /// <summary>
-/// What both APIs do with a valid query: answer from the results store when a fresh answer exists, otherwise
-/// publish the request (the saga de-duplicates by key) and accept it. Fresh means what the police have published
+/// What both APIs do with a valid query: answer from the results store when a fresh answer exists, otherwise send the
+/// request to the saga (which de-duplicates by key), record the acceptance where every API instance reads, and accept
+/// it. Fresh means what the police have published
 /// says so: the months asked for are stored, fetched since the police last updated the data (the fleet's one record of
 /// their publication), so every instance decides alike.
 /// </summary>
 public sealed class LookupService(
     ILookupStateReader states,
     IPolicePublicationStore publications,
-    IPublishEndpoint publisher,
-    RecentlyAcceptedLookups recentlyAccepted,
+    ISendEndpointProvider sender,
+    IAcceptedLookups acceptedLookups,
     LookupResultSerializer serializer,
     ClientLookupBudget budget,
     TimeProvider time,
     IOptions<LookupOptions> options)
 {
-    /// <summary>How long a publish may take before the broker counts as down.</summary>
+    /// <summary>How long a send may take before the broker counts as down.</summary>
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The police's publication as the fleet last checked it (null before the first check): what selections are resolved against.</summary>
@@ -89,40 +89,35 @@ public sealed class LookupService(
             return new LookupAnswer.Unsupported(key.CorrelationId, LookupReasons.UnsupportedArea);
         }
 
-        var status = state switch
-        {
-            { Status: var running } when !LookupStatus.IsTerminal(running) => running,
-            // A new attempt on a completed lookup goes straight to the crimes: its point is known.
-            { Status: LookupStatus.Completed } => LookupStatus.FetchingCrimes,
-            _ => InitialStatusOf(key),
-        };
-        recentlyAccepted.Remember(key.CorrelationId, new AcceptedLookup(key, status, now));
+        // Recorded after the request is on the bus (a failed send leaves no record behind a 503) and before the 202, so
+        // that a poll reaching any API instance next finds the lookup.
+        await acceptedLookups.RecordAsync(key, state, now, cancellationToken).ConfigureAwait(false);
+        var status = state is not null && LookupStatus.IsTerminal(state.Status) ? NewAttemptStatusOf(key, state) : ReportedStatusOf(key, state);
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }
 
     /// <summary>
     /// What <c>GET /lookups/{id}</c> answers: the saga's view of the lookup, or null for an unknown id. Once the months the
-    /// poll asks for are stored it is Completed, with the result as the same cached bytes <c>/postcode</c> serves.
+    /// poll asks for are stored it is Completed, with the result as the same cached bytes <c>/postcode</c> serves. A
+    /// request accepted by any API instance and not yet seen by the saga reports the attempt it starts, never the old
+    /// outcome or "unknown".
     /// </summary>
     public async Task<IResult?> GetStatusAsync(Guid lookupId, ResultSelection selection, PolicePublication? publication, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
-        var accepted = recentlyAccepted.Find(lookupId);
-        if (state is null || !state.IsStarted)
+        if (state is null || !state.IsStarted || !LookupKey.TryParse(state.LookupKey, out var key))
         {
-            return accepted is not null
-                ? TypedResults.Ok(LookupStatusResponse.Accepted(lookupId, accepted.Status, QueryOf(accepted.Key), attempts: 0))
-                : null;
-        }
-
-        // A new attempt was accepted but the saga has not seen it yet: report it as started, not the old outcome.
-        if (accepted is not null && accepted.AcceptedAt > state.UpdatedAt && LookupStatus.IsTerminal(state.Status))
-        {
-            return TypedResults.Ok(LookupStatusResponse.Accepted(lookupId, accepted.Status, QueryOf(accepted.Key), state.Attempts));
+            return null;
         }
 
         var now = time.GetUtcNow();
         var status = LookupStatusResponse.From(state);
+        if (state.IsAwaitingSaga)
+        {
+            // Accepted (by any instance) and not yet seen by the saga: the attempt it starts, not the old outcome.
+            return TypedResults.Ok(status with { Status = ReportedStatusOf(key, state), Reason = null, ReasonCode = null });
+        }
+
         if (state.Status is not (LookupStatus.NotFound or LookupStatus.NoLocation or LookupStatus.Unsupported) &&
             state.Answers(selection.Months, publication?.DataUpdated, options.Value, now) &&
             await serializer.GetOrLoadAsync(state, selection, cancellationToken).ConfigureAwait(false) is { } result)
@@ -130,7 +125,7 @@ public sealed class LookupService(
             return new SerializedLookupStatus(status with { Status = LookupStatus.Completed, Reason = null, ReasonCode = null }, result, serializer.JsonOptions);
         }
 
-        if (state.Status == LookupStatus.Completed && LookupKey.TryParse(state.LookupKey, out var key))
+        if (state.Status == LookupStatus.Completed)
         {
             // Completed, but not with the months this poll asks for (its request has not reached the saga yet, or was
             // never sent): ask for them (the saga de-duplicates) and say so, rather than "Completed" without a result.
@@ -163,17 +158,7 @@ public sealed class LookupService(
         timeout.CancelAfter(PublishTimeout);
         try
         {
-            if (key.Postcode is { } postcode)
-            {
-                await publisher.Publish(new PostcodeRequested(key.CorrelationId, postcode.Value, now, months, policeDataUpdated, requestedBy), timeout.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                var point = key.Coordinates!.Value;
-                await publisher.Publish(
-                    new CoordinatesRequested(key.CorrelationId, point.Latitude, point.Longitude, now, months, policeDataUpdated, requestedBy),
-                    timeout.Token).ConfigureAwait(false);
-            }
+            await sender.SendAsync(key, now, months, policeDataUpdated, requestedBy, cancellationToken: timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or MassTransitException && !cancellationToken.IsCancellationRequested)
         {
@@ -183,9 +168,20 @@ public sealed class LookupService(
 
     private static string InitialStatusOf(LookupKey key) => key.Postcode is not null ? LookupStatus.Geocoding : LookupStatus.FetchingCrimes;
 
-    private static Contracts.Results.LookupQuery QueryOf(LookupKey key) => key.Postcode is { } postcode
-        ? new Contracts.Results.LookupQuery(postcode.Value, null, null)
-        : new Contracts.Results.LookupQuery(null, key.Coordinates!.Value.Latitude, key.Coordinates!.Value.Longitude);
+    /// <summary>The first state of a new attempt at a finished lookup: a completed one's point is known, so the crimes.</summary>
+    private static string NewAttemptStatusOf(LookupKey key, LookupSnapshot finished) =>
+        finished.Status == LookupStatus.Completed ? LookupStatus.FetchingCrimes : InitialStatusOf(key);
+
+    /// <summary>
+    /// The status a client is told: the saga's, except for a request the saga has not seen yet, which reports the first
+    /// state of the attempt it starts. No lookup yet: the first state of a new one.
+    /// </summary>
+    private static string ReportedStatusOf(LookupKey key, LookupSnapshot? state) => state switch
+    {
+        null or { Status: LookupStateDiagram.InitialState } => InitialStatusOf(key),
+        { IsAwaitingSaga: true } => NewAttemptStatusOf(key, state),
+        _ => state.Status,
+    };
 }
 
 public abstract record LookupAnswer

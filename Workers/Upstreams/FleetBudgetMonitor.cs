@@ -11,13 +11,16 @@ namespace EventDriven.Workers.Upstreams;
 /// <summary>
 /// Counts the worker processes sharing the police budget: every worker consumes <c>fetch-crimes</c> on one channel, so
 /// the queue's consumer count is the number of live workers (a killed process's connection closes and it drops out at
-/// once). Re-read every <see cref="RefreshInterval"/>; on error the last known count stays (fail safe: a broker outage
-/// stops the fetches anyway). Runs in worker processes on RabbitMQ only.
+/// once). Re-read every <see cref="RefreshInterval"/>; a higher count applies at once, a lower one once it has lasted
+/// <see cref="FleetPoliceShare.JoinDelay"/> (a worker stopped with SIGTERM still finishes its fetches in flight); on
+/// error the last known count stays (fail safe: a broker outage stops the fetches anyway). Runs in worker processes on
+/// RabbitMQ only.
 /// </summary>
 public sealed partial class FleetBudgetMonitor(
     FleetPoliceShare share,
     IOptions<BusOptions> bus,
     IOptions<UpstreamOptions> upstreams,
+    TimeProvider time,
     ILogger<FleetBudgetMonitor> logger) : BackgroundService
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
@@ -32,6 +35,7 @@ public sealed partial class FleetBudgetMonitor(
 
         using var timer = new PeriodicTimer(RefreshInterval);
         IConnection? connection = null;
+        long? fewerSince = null;
         try
         {
             do
@@ -41,7 +45,20 @@ public sealed partial class FleetBudgetMonitor(
                     connection ??= await factory.CreateConnectionAsync("eventdriven-fleet-budget", stoppingToken).ConfigureAwait(false);
                     await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
                     var queue = await channel.QueueDeclarePassiveAsync(QueueNames.FetchCrimes, stoppingToken).ConfigureAwait(false);
-                    share.Update((int)queue.ConsumerCount, maxShares);
+                    var counted = (int)queue.ConsumerCount;
+                    if (counted >= share.Processes)
+                    {
+                        // More workers: slow down at once.
+                        fewerSince = null;
+                        share.Update(counted, maxShares);
+                    }
+                    else if ((fewerSince ??= time.GetTimestamp()) is var since && time.GetElapsedTime(since) >= FleetPoliceShare.JoinDelay)
+                    {
+                        // Fewer workers: speed up only once the count has stayed lower for the join delay. A worker
+                        // stopped with SIGTERM leaves the count first and finishes its fetches in flight at its share.
+                        fewerSince = null;
+                        share.Update(counted, maxShares);
+                    }
                 }
                 catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or IOException or TimeoutException)
                 {

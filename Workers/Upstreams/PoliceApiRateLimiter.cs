@@ -47,6 +47,8 @@ public sealed class PoliceApiRateLimiter : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         });
+        // A worker joining a fleet at full rate starts with an empty bucket: its burst would come on top of theirs.
+        share.JoinCompleted += () => Limiter.AttemptAcquire(Math.Max(1, police.Burst / 2)).Dispose();
     }
 
     public RateLimiter Limiter { get; }
@@ -68,6 +70,12 @@ public sealed class PoliceApiRateLimiter : IDisposable
     /// </summary>
     public async ValueTask<RateLimitLease> AcquireAsync(string? requestedBy, CancellationToken cancellationToken)
     {
+        if (!_share.Joined.IsCompleted)
+        {
+            // A worker joining a fleet calls only once the others have counted it (FleetPoliceShare).
+            await _share.Joined.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         using var turn = await _turns.AcquireAsync(requestedBy ?? string.Empty, 1, cancellationToken).ConfigureAwait(false);
         // Past the turn's queue limit the request still gets a token, only without its turn: never a refusal here.
         return await Limiter.AcquireAsync(_share.PermitsPerRequest, cancellationToken).ConfigureAwait(false);

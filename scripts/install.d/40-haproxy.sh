@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HAProxy for the specs that put a real appending proxy (option forwardfor) in front of the API on loopback
-# (tests/Producers.Tests/AppendingProxy.cs). Only installs; the tests start their own haproxy processes on free ports.
-# Idempotent: a second run only checks.
+# (tests/Producers.Tests/AppendingProxy.cs) and for the rolling-restart spec's load balancer in front of two API
+# processes (round robin, health-checked on /health/ready like the ALB; tests/TestSupport/HaProxy.cs). Only installs;
+# the tests start their own haproxy processes on free ports. Idempotent: a second run only checks.
 set -euo pipefail
 
 if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then

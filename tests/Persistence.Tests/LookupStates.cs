@@ -48,4 +48,18 @@ internal static class LookupStates
         instance.CurrentState = state;
         return instance;
     }
+
+    /// <summary>A postcode lookup whose last attempt failed a minute ago (a new request starts another attempt).</summary>
+    public static CrimeLookupState Failed(LookupKey key)
+    {
+        var instance = Completed(key.Postcode!.Value.Value, DateTimeOffset.UtcNow.AddMinutes(-1));
+        instance.CurrentState = LookupStatus.Failed;
+        instance.Attempts = 1;
+        instance.RequestCount = 1;
+        instance.Month = null;
+        instance.TotalCrimes = null;
+        instance.DataSource = null;
+        instance.FailureReason = "Geocoding failed: outage";
+        return instance;
+    }
 }

@@ -82,4 +82,36 @@ public sealed class When_an_attempt_is_stuck_Specs
         Assert.All(sent, x => Assert.Equal(new FetchCrimes(id, "postcode:W1A 0AX", 51.518561, -0.143799, "W1A 0AX"), x.Message));
         Assert.Single(await h.AllSent<GeocodePostcode>());
     }
+
+    [Fact]
+    public async Task Should_resend_at_once_for_a_resume_request_after_a_restart_lost_the_commands()
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var id = IdOf("W1A 0AX");
+        await h.RequestPostcode(id, "W1A 0AX");
+        await h.WaitFor(id, m => m.Geocoding);
+        await h.Publish(new PostcodeGeocoded(id, "W1A 0AX", 51.518561, -0.143799, "England"));
+        await h.WaitFor(id, m => m.FetchingCrimes);
+
+        // Well before StuckAfter: a resume does not wait for the attempt to look stuck.
+        await h.Publish(new PostcodeRequested(id, "W1A 0AX", h.Time.GetUtcNow(), Resume: true));
+        await h.WaitFor(id, m => m.FetchingCrimes, x => x.RequestCount == 2);
+
+        Assert.Equal(2, (await h.AllSent<FetchCrimes>()).Count);
+        Assert.Single(await h.AllSent<GeocodePostcode>());
+    }
+
+    [Fact]
+    public async Task Should_resend_FetchCrimes_at_once_for_a_resumed_coordinates_lookup()
+    {
+        await using var h = await LookupSagaHarness.StartAsync();
+        var key = LookupKey.For(Coordinates.Create(52.6297, -1.1316));
+        await h.Publish(new CoordinatesRequested(key.CorrelationId, 52.6297, -1.1316, h.Time.GetUtcNow()));
+        await h.WaitFor(key.CorrelationId, m => m.FetchingCrimes);
+
+        await h.Publish(new CoordinatesRequested(key.CorrelationId, 52.6297, -1.1316, h.Time.GetUtcNow(), Resume: true));
+        await h.WaitFor(key.CorrelationId, m => m.FetchingCrimes, x => x.RequestCount == 2);
+
+        Assert.Equal(2, (await h.AllSent<FetchCrimes>()).Count);
+    }
 }

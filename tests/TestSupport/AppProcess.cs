@@ -70,6 +70,8 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        // Times in the output, so a failing test's logs line up with what it did when.
+        start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Logging__LogLevel__MassTransit"] = "Warning";
         foreach (var (key, value) in environment)
         {

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EventDriven.TestSupport;
+using Xunit.Abstractions;
+
+namespace EventDriven.Distributed.Tests;
+
+/// <summary>
+/// The worker Auto Scaling group grows and shrinks under a backlog: 600 lookups wait in the queue, one worker starts,
+/// a second and a third join mid-run, then one is stopped with SIGTERM (the termination lifecycle hook). The
+/// simulator enforces data.police.uk's 15 req/s, burst 30, at every moment, the joins and the leave included.
+/// Phases end on the police requests served (events, not time), so a slow machine only makes them longer.
+/// </summary>
+[Collection(DistributedCollection.Name)]
+public sealed class When_workers_join_and_leave_under_a_backlog_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit, ITestOutputHelper output)
+    : IClassFixture<RabbitMqNodeFixture>
+{
+    private const int Backlog = 600;
+    private const double Budget = 15;
+
+    [Fact]
+    public async Task Should_finish_every_lookup_with_no_429_and_at_least_90_percent_of_the_budget_used()
+    {
+        await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);
+        var api = (await system.StartProducersAsync()).Http;
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(Lookups.Postcodes(Backlog, offset: 12000), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (postcode, _) => accepted.Add(await Lookups.AcceptAsync(api, postcode)));
+        var lookups = accepted.ToList();
+
+        var phases = new PhaseClock(system);
+        var first = await system.StartConsumersAsync();
+        await phases.StartAtTheFirstPoliceRequestAsync();
+        await phases.RunForAsync("1 worker", policeRequests: 100);
+
+        // Each joining phase runs from the previous one's end (the start-up included) to 75 requests after the join.
+        await system.StartConsumersAsync();
+        await phases.RunForAsync("2 workers (one joined)", policeRequests: 75);
+
+        await system.StartConsumersAsync();
+        await phases.RunForAsync("3 workers (one joined)", policeRequests: 75);
+
+        first.Terminate();
+        Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the stopped worker did not exit");
+        Assert.Equal(0, first.ExitCode);
+        var done = await phases.RunToTheLastPoliceRequestAsync("2 workers (one stopped with SIGTERM)",
+            () => Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(180)));
+
+        var stats = await system.StatsAsync();
+        foreach (var line in phases.Lines)
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine($"whole run: {stats.CrimesRequests} crimes calls, {stats.Throttled} x 429, sustained {stats.SustainedPoliceRate:0.00} req/s " +
+                         $"({stats.SustainedPoliceRate / Budget:P0} of {Budget} req/s)");
+        Lookups.AssertCompleted(done);
+        Assert.Equal(0, stats.Throttled);
+        Assert.All(phases.Throttled, t => Assert.Equal(0, t));
+        Assert.True(stats.SustainedPoliceRate >= 0.9 * Budget, $"the fleet used {stats.SustainedPoliceRate:0.00} req/s of the {Budget} req/s budget");
+    }
+
+    /// <summary>Police requests served and 429s per phase, read from the simulator (what data.police.uk would count).</summary>
+    private sealed class PhaseClock(DistributedSystem system)
+    {
+        private readonly Stopwatch _clock = new();
+        private long _served;
+        private long _throttled;
+        private TimeSpan _started;
+
+        public List<string> Lines { get; } = [];
+        public List<long> Throttled { get; } = [];
+
+        public async Task StartAtTheFirstPoliceRequestAsync()
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while ((await ReadAsync()).Served == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no police request within 3 minutes of the first worker's start");
+                await Task.Delay(50);
+            }
+
+            _clock.Start();
+        }
+
+        /// <summary>The last phase: until <paramref name="finished"/> completes, timed to the last police request seen.</summary>
+        public async Task<T> RunToTheLastPoliceRequestAsync<T>(string phase, Func<Task<T>> finished)
+        {
+            var lastServed = _served;
+            var lastRequestAt = _clock.Elapsed;
+            var waiting = finished();
+            while (!waiting.IsCompleted)
+            {
+                var (served, _) = await ReadAsync();
+                if (served != lastServed)
+                {
+                    (lastServed, lastRequestAt) = (served, _clock.Elapsed);
+                }
+
+                await Task.WhenAny(waiting, Task.Delay(100));
+            }
+
+            var result = await waiting;
+            await EndAsync(phase, lastRequestAt);
+            return result;
+        }
+
+        /// <summary>Until <paramref name="policeRequests"/> more police requests have been served from now.</summary>
+        public async Task RunForAsync(string phase, long policeRequests)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            var until = (await ReadAsync()).Served + policeRequests;
+            while ((await ReadAsync()).Served < until)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{phase}: fewer than {policeRequests} police requests after 3 minutes");
+                await Task.Delay(100);
+            }
+
+            await EndAsync(phase);
+        }
+
+        private async Task EndAsync(string phase, TimeSpan? endedAt = null)
+        {
+            var (served, throttled) = await ReadAsync();
+            var elapsed = (endedAt ?? _clock.Elapsed) - _started;
+            Lines.Add($"{phase}: {served - _served} police requests in {elapsed.TotalSeconds:0.0} s = {(served - _served) / elapsed.TotalSeconds:0.00} req/s, {throttled - _throttled} x 429");
+            Throttled.Add(throttled - _throttled);
+            (_served, _throttled, _started) = (served, throttled, endedAt ?? _clock.Elapsed);
+        }
+
+        private async Task<(long Served, long Throttled)> ReadAsync()
+        {
+            var stats = await system.Simulator.GetJsonAsync<JsonElement>("/_simulator/stats");
+            return (stats.GetProperty("crimesRequests").GetInt64() + stats.GetProperty("datesRequests").GetInt64(), stats.GetProperty("throttled").GetInt64());
+        }
+    }
+}
