@@ -213,6 +213,7 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
             var during = await liveDuringReplay;
             var replayTime = replayClock.Elapsed;
             var throttledDuring = await ThrottledAsync(simulator) - throttledBefore;
+            var job = await ReplayJobAsync(api.Http, key, replayId!);
 
             // The same backlog as a replay without pacing or lane: straight into fetch-crimes, ahead of the live commands.
             await DeadLetterFetchCrimesAsync(deadLetters, offset: deadLetters, queue: "fetch-crimes");
@@ -222,6 +223,9 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
             Console.WriteLine($"  live time to Completed without a replay:         {baseline}");
             Console.WriteLine($"  live time to Completed during the paced replay:  {during}  (p50 ratio {during.Median / baseline.Median:0.00}, p95 ratio {during.P95 / baseline.P95:0.00})");
             Console.WriteLine($"  replay at up to {replayRate:0.#}/s took {replayTime.TotalSeconds:0.0} s: {deadLetters / replayTime.TotalSeconds:0.0} messages/s; 429s during it: {throttledDuring}");
+            Console.WriteLine($"  replay job {replayId}: {job.GetProperty("status").GetString()}, {job.GetProperty("replayed").GetInt32()} replayed, {job.GetProperty("skipped").GetInt32()} skipped of {job.GetProperty("total").GetInt32()}");
+            var met = throttledDuring == 0 && during.Median <= 2 * baseline.Median && during.P95 <= 2 * baseline.P95;
+            Console.WriteLine($"  target (0 x 429, live p50 and p95 during the replay at most 2x without it): {(met ? "met" : "MISSED")}");
             Console.WriteLine($"  live time to Completed behind the same backlog published straight into fetch-crimes: {flooded}");
         }
         finally
@@ -233,13 +237,15 @@ public sealed class Benchmarks(RabbitMqNode rabbit, string dynamoUrl)
         }
     }
 
-    private static async Task<bool> ReplayFinishedAsync(HttpClient api, string key, string replayId)
+    private static async Task<bool> ReplayFinishedAsync(HttpClient api, string key, string replayId) =>
+        (await ReplayJobAsync(api, key, replayId)).GetProperty("status").GetString() is not "Running";
+
+    private static async Task<JsonElement> ReplayJobAsync(HttpClient api, string key, string replayId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/admin/dead-letters/replays/{replayId}", UriKind.Relative));
         request.Headers.Add("X-Api-Key", key);
         using var response = await api.SendAsync(request);
-        var status = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
-        return status is not "Running";
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private static async Task<long> ThrottledAsync(AppProcess simulator) =>
