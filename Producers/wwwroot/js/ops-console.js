@@ -330,7 +330,7 @@ async function dryRun(groupId) {
     const { rate, first } = replayOptions();
     const seconds = group.count / Number(rate);
     notice.textContent = `Dry run (nothing sent): replaying group ${group.id} would send ${count(group.count, 'dead letter')} ` +
-      `(${group.queues.map((q) => `${q.queue}: ${q.count}`).join(', ')}) back to their queues at ${rate} a second, ` +
+      `(${group.queues.map((q) => `${q.queue}: ${q.count}`).join(', ')}) back to their queues at ${rate} per second, ` +
       `about ${duration(Math.max(1, seconds))}` + (first ? `, the first ${first} as a canary` : '') +
       `. Its newest: ${group.example?.reason ?? group.exceptionType}.`;
     notice.dataset.count = group.count;
@@ -344,9 +344,11 @@ async function replayGroup(groupId, button) {
     const query = new URLSearchParams({ rate });
     if (first) query.set('first', first);
     const job = await admin(`/admin/dead-letters/groups/${encodeURIComponent(groupId)}/replay?${query}`, { method: 'POST' });
-    say('groups', `Replay ${job.id} started: ${count(job.total, 'dead letter')} at ${job.rate} a second. Its progress is under Replays.`);
+    byId('dry-run').hidden = true;
+    say('groups', `Replay ${job.id} started: ${count(job.total, 'dead letter')} at ${job.rate} per second. Its progress is under Replays.`);
     await loadReplays();
     await loadGroups();
+    loadAudit();
   });
   button.disabled = false;
 }
@@ -381,7 +383,7 @@ function replayCard(job) {
   return el('li', { class: `card replay replay-${job.status.toLowerCase()}`, 'data-replay-id': job.id, 'data-status': job.status },
     el('h3', {}, el('code', {}, job.id), ` · ${job.status}`),
     el('p', {}, `${job.group ? `group ${job.group}` : job.queue ? `queue ${job.queue}` : 'every queue'}` +
-      `${job.messageId ? `, message ${job.messageId}` : ''} at ${job.rate} a second, started by ${job.startedBy} ${formatMoment(job.createdAt)}`),
+      `${job.messageId ? `, message ${job.messageId}` : ''} at ${job.rate} per second, started by ${job.startedBy} ${formatMoment(job.createdAt)}`),
     el('p', { class: 'canary' }, canaryText(job)),
     el('label', { for: progressId }, progressText(job)),
     el('progress', { id: progressId, max: Math.max(1, job.total), value: job.replayed + job.skipped, 'data-done': job.replayed + job.skipped, 'data-total': job.total }),
@@ -427,6 +429,7 @@ async function loadReplays({ quiet = false } = {}) {
       say('replays', 'No replay is running now.');
       loadGroups();
       loadAudit();
+      inSection('states', loadStates, { quiet: true });
     }
     replaysRunning = running;
   }, { quiet });
