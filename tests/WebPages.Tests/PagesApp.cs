@@ -18,6 +18,9 @@ public sealed class WebPagesCollection : ICollectionFixture<PagesApp>
 /// </summary>
 public sealed class PagesApp : IAsyncLifetime
 {
+    /// <summary>The operations console's key: a named admin key (<c>Admin__Keys__console</c>), so the audit says who.</summary>
+    public const string AdminKey = "console-spec-key-0123456789abcdefghijklmnop";
+
     private AppProcess? _process;
 
     public AppProcess Process => _process ?? throw new InvalidOperationException("The app has not started.");
@@ -35,6 +38,7 @@ public sealed class PagesApp : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Warning",
             // Outside Development the OpenAPI document is served only when asked for; the pages must leave it reachable.
             ["OpenApi__Enabled"] = "true",
+            ["Admin__Keys__console"] = AdminKey,
         }).ConfigureAwait(false);
 
     public async Task DisposeAsync()

@@ -22,6 +22,21 @@ public sealed partial class When_serving_the_pages_Specs(PagesApp app, ITestOutp
     }
 
     [Fact]
+    public async Task Should_serve_the_console_at_ops_under_the_same_policy()
+    {
+        // /ops is redirected to /ops/ (the folder's index.html), which carries the same policy as the lookup page.
+        using var redirect = await app.Http.GetAsync(new Uri("/ops", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, redirect.StatusCode);
+        Assert.EndsWith("/ops/", redirect.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal("text/html", redirect.Content.Headers.ContentType?.MediaType);
+        var policy = string.Join(' ', redirect.Headers.GetValues("Content-Security-Policy"));
+        using var lookupPage = await app.Http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(string.Join(' ', lookupPage.Headers.GetValues("Content-Security-Policy")), policy);
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        Assert.Contains("/js/ops-console.js", await redirect.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_load_only_files_of_its_own_that_exist()
     {
         var files = await PageFilesAsync();
@@ -43,7 +58,7 @@ public sealed partial class When_serving_the_pages_Specs(PagesApp app, ITestOutp
     [InlineData("/lookups/not-a-guid", HttpStatusCode.BadRequest)]
     [InlineData("/lookups/9f0f4a53-51b1-4b8e-9a52-0d1f1c2a3b4c", HttpStatusCode.NotFound)]
     [InlineData("/coordinates?latitude=1", HttpStatusCode.BadRequest)]
-    [InlineData("/admin/lookups", HttpStatusCode.Forbidden)] // while Admin__ApiKey is unset, admin refuses everyone
+    [InlineData("/admin/lookups", HttpStatusCode.Unauthorized)] // the console's key is set; a request without one is refused
     public async Task Should_leave_the_api_and_its_problem_answers_as_they_were(string path, HttpStatusCode expected)
     {
         using var response = await app.Http.GetAsync(new Uri(path, UriKind.Relative));
