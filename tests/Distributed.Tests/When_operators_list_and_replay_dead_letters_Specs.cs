@@ -20,16 +20,7 @@ public sealed class When_operators_list_and_replay_dead_letters_Specs(RabbitMqNo
 
     private IDeadLetterService Service => new RabbitMqDeadLetterService(new RabbitMqOptions { Host = rabbit.Node.Host, Port = (ushort)rabbit.Node.Port });
 
-    public async Task InitializeAsync()
-    {
-        await using var connection = await rabbit.Node.ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        foreach (var name in new[] { Queue, ErrorQueue })
-        {
-            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false);
-            await channel.QueuePurgeAsync(name);
-        }
-    }
+    public Task InitializeAsync() => rabbit.Node.PurgeAsync([Queue, ErrorQueue]);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -17,7 +17,7 @@ namespace EventDriven.Distributed.Tests;
 /// </summary>
 [Collection(DistributedCollection.Name)]
 public sealed class When_operators_trace_and_replay_across_processes_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit)
-    : IClassFixture<RabbitMqNodeFixture>
+    : IClassFixture<RabbitMqNodeFixture>, IAsyncLifetime
 {
     private const string AliceKey = "alice-distributed-admin-key-0123456789";
     private static readonly Dictionary<string, string> ApiSettings = new() { ["Admin__Keys__alice"] = AliceKey };
@@ -28,6 +28,15 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
         ["Upstreams__MaxRetryAttempts"] = "1",
         ["Upstreams__RetryBaseDelay"] = "00:00:00.050",
     };
+
+    /// <summary>
+    /// The specs of this class share a node, and each counts what is in the error queues: an earlier spec that failed
+    /// midway leaves its dead letters there (a rehearsal once found 36 where this class had put 30).
+    /// </summary>
+    public Task InitializeAsync() => rabbit.Node.PurgeAsync(
+        [QueueNames.ErrorQueueOf(QueueNames.FetchCrimes), QueueNames.ErrorQueueOf(QueueNames.FetchCrimesReplay)]);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Should_trace_a_failed_lookup_group_its_dead_letter_and_replay_it_behind_a_canary_within_the_budget()
@@ -101,7 +110,7 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
         Assert.Equal(("Completed", 0), (Text(again, "status"), again.GetProperty("total").GetInt32()));
     }
 
-    [Fact(Skip = "Flaky in a fresh-clone CI rehearsal (the job stayed Paused after the resume on the second API process, 1 run in 3); quarantined until the resume path is fixed: issue 11 is left open for it")]
+    [Fact]
     public async Task Should_pause_resume_on_another_api_process_cancel_and_never_publish_a_dead_letter_twice()
     {
         await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);

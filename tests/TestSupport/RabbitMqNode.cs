@@ -169,6 +169,21 @@ public sealed class RabbitMqNode : IAsyncDisposable
         new ConnectionFactory { HostName = Host, Port = Port, RequestedConnectionTimeout = TimeSpan.FromSeconds(5) }
             .CreateConnectionAsync("eventdriven-tests", cancellationToken);
 
+    /// <summary>
+    /// Empties these queues (declaring them durable, as MassTransit does, where they do not exist yet): specs sharing a
+    /// node start from empty queues even when an earlier spec failed and left its messages behind.
+    /// </summary>
+    public async Task PurgeAsync(IEnumerable<string> queues, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var queue in queues)
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await channel.QueuePurgeAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Messages ready in a queue and consumers attached to it; (0, 0) when the queue does not exist.</summary>
     public async Task<(uint Messages, uint Consumers)> QueueDepthAsync(string queue, CancellationToken cancellationToken = default)
     {
