@@ -222,11 +222,24 @@ public sealed partial class ReplayRunner(
             }
 
             var stored = await jobs.GetAsync(job.Id, cancellationToken).ConfigureAwait(false) ?? throw new ReplayJobNotFoundException(job.Id);
+            if (stored.Status == ReplayJobStatus.Running && stored.Owner is not null && stored.Owner != Owner)
+            {
+                // Taken over (our lease lapsed): the new driver counts from what it read; writing ours would undo its counts.
+                return stored;
+            }
+
             if (stored.Status != ReplayJobStatus.Running || stored.Owner != Owner)
             {
-                // Paused, canceled or taken over: the operator's write wins; our progress up to here goes with it.
+                // Paused, canceled or resumed: the operator's write wins; our progress up to here goes with it (read again
+                // and merge again if yet another write came in between, so the progress is never dropped).
                 var merged = stored with { Replayed = job.Replayed, Skipped = job.Skipped, CanaryLookups = job.CanaryLookups, CanaryDoneAt = job.CanaryDoneAt ?? stored.CanaryDoneAt };
-                return await jobs.TryUpdateAsync(merged, cancellationToken).ConfigureAwait(false) ?? stored;
+                var mergedWritten = await jobs.TryUpdateAsync(merged, cancellationToken).ConfigureAwait(false);
+                if (mergedWritten is not null)
+                {
+                    return mergedWritten;
+                }
+
+                continue;
             }
 
             job = stored with { Replayed = job.Replayed, Skipped = job.Skipped, CanaryLookups = job.CanaryLookups, CanaryDoneAt = job.CanaryDoneAt, CanaryPassed = job.CanaryPassed };

@@ -33,12 +33,7 @@ internal static class LookupResults
             case LookupAnswer.Unsupported unsupported:
                 return Problems.ForReason(StatusCodes.Status422UnprocessableEntity, "Unsupported area", unsupported.ReasonCode, unsupported.LookupId);
             case LookupAnswer.TooManyInFlight tooMany:
-                // A lookup usually finishes within a couple of seconds.
-                http.Response.Headers.RetryAfter = "2";
-                return Problems.Of(
-                    StatusCodes.Status429TooManyRequests,
-                    "Too many lookups in flight",
-                    $"This client already has {tooMany.Limit} lookups running, the most allowed; ask again once they finish (poll their statusUrl).");
+                return Problems.TooManyLookupsInFlight(http.Response, tooMany.Limit, ClientLookupBudget.StoreLag);
             default:
                 throw new InvalidOperationException($"Unknown lookup answer {answer.GetType().Name}.");
         }

@@ -38,7 +38,7 @@ public static class LookupsApi
             return problem!;
         }
 
-        return await lookups.GetStatusAsync(id, selection, publication, cancellationToken)
+        return await lookups.GetStatusAsync(id, selection, publication, ClientPartition.TagOf(http), http.Response, cancellationToken)
             ?? Problems.Of(StatusCodes.Status404NotFound, "Unknown lookup", $"No lookup has the id {id}.");
     }
 }

@@ -4,6 +4,7 @@ using EventDriven.Contracts.Police;
 using EventDriven.Contracts.Values;
 using EventDriven.Hosting.Bus;
 using EventDriven.Persistence;
+using EventDriven.Producers.Http;
 using EventDriven.Sagas;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -102,7 +103,9 @@ public sealed class LookupService(
     /// request accepted by any API instance and not yet seen by the saga reports the attempt it starts, never the old
     /// outcome or "unknown".
     /// </summary>
-    public async Task<IResult?> GetStatusAsync(Guid lookupId, ResultSelection selection, PolicePublication? publication, CancellationToken cancellationToken)
+    /// <param name="requestedBy">The polling client's tag: months the poll adds to a completed lookup are new work, counted against its lookups in flight.</param>
+    public async Task<IResult?> GetStatusAsync(
+        Guid lookupId, ResultSelection selection, PolicePublication? publication, string requestedBy, HttpResponse response, CancellationToken cancellationToken)
     {
         var state = await states.GetAsync(lookupId, cancellationToken).ConfigureAwait(false);
         if (state is null || !state.IsStarted || !LookupKey.TryParse(state.LookupKey, out var key))
@@ -129,8 +132,14 @@ public sealed class LookupService(
         {
             // Completed, but not with the months this poll asks for (its request has not reached the saga yet, or was
             // never sent): ask for them (the saga de-duplicates) and say so, rather than "Completed" without a result.
-            // A poll carries no client tag: the months it adds are not counted against anyone's lookups in flight.
-            await PublishRequestAsync(key, selection.Months, publication?.DataUpdated, now, requestedBy: null, cancellationToken).ConfigureAwait(false);
+            // That is new work for the police like any request's: polls of many finished lookups, each with other
+            // months, must not get past the client's lookups in flight.
+            if (!await budget.TryAdmitAsync(requestedBy, lookupId, cancellationToken).ConfigureAwait(false))
+            {
+                return Problems.TooManyLookupsInFlight(response, budget.Limit, ClientLookupBudget.StoreLag);
+            }
+
+            await PublishRequestAsync(key, selection.Months, publication?.DataUpdated, now, requestedBy, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(status with { Status = LookupStatus.FetchingCrimes, Reason = null, ReasonCode = null });
         }
 

@@ -57,6 +57,37 @@ public sealed class When_a_client_has_many_lookups_in_flight_Specs(DynamoDbLocal
         Assert.Equal(HttpStatusCode.Accepted, later.StatusCode);
     }
 
+    [Fact]
+    public async Task Should_count_the_months_a_poll_adds_to_a_finished_lookup_as_new_work()
+    {
+        await using var api = StartApi("InMemory");
+        var baseAddress = BaseAddressOf(api);
+        using var greedy = AppendingProxy.ClientFrom("127.0.0.2", baseAddress);
+        using var other = AppendingProxy.ClientFrom("127.0.0.3", baseAddress);
+        var accepted = await other.GetAsync(Point(200));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var finished = accepted.Headers.Location!.OriginalString;
+        await other.UntilFinishedAsync(finished, TimeSpan.FromSeconds(60));
+
+        api.Simulator.Faults.Current = new FaultSettings(TimeSpan.FromSeconds(5), 0, Outage: false, FaultTarget.PoliceApi);
+        for (var i = 0; i < Limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await greedy.GetAsync(Point(i))).StatusCode);
+        }
+
+        // Polling a finished lookup for a month it does not hold sends the police a request like a new lookup does:
+        // past the client's lookups in flight it is refused, as a new lookup would be; a client with room gets it asked for.
+        var pollOfGreedy = await greedy.GetAsync(new Uri(finished + "?months=2", UriKind.Relative));
+        var pollOfOther = await other.GetAsync(new Uri(finished + "?months=2", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, pollOfGreedy.StatusCode);
+        Assert.Equal("application/problem+json", pollOfGreedy.Content.Headers.ContentType?.MediaType);
+        Assert.True(pollOfGreedy.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.OK, pollOfOther.StatusCode);
+        Assert.Contains("\"FetchingCrimes\"", await pollOfOther.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        api.Simulator.Faults.Reset();
+    }
+
     private static Uri Point(int i) =>
         new(string.Create(CultureInfo.InvariantCulture, $"/coordinates?latitude={53.0 + (i * 0.01):0.00}&longitude=-2.10"), UriKind.Relative);
 
