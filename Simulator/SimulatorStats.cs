@@ -14,6 +14,8 @@ public sealed class SimulatorStats
     private long _outageRejections;
     private long _firstPoliceTicks;
     private long _lastPoliceTicks;
+    private long _crimesHeld;
+    private long _policeHeld;
 
     public long GeocodeRequests => Interlocked.Read(ref _geocodeRequests);
     public long CrimesRequests => Interlocked.Read(ref _crimesRequests);
@@ -28,6 +30,12 @@ public sealed class SimulatorStats
     public long TooManyCrimes => Interlocked.Read(ref _tooManyCrimes);
     public long InjectedErrors => Interlocked.Read(ref _injectedErrors);
     public long OutageRejections => Interlocked.Read(ref _outageRejections);
+
+    /// <summary>Crimes requests being held by the injected latency right now (received, not yet answered).</summary>
+    public long CrimesHeld => Interlocked.Read(ref _crimesHeld);
+
+    /// <summary>Police API requests of any kind (crimes, publication checks) being held by the injected latency right now.</summary>
+    public long PoliceHeld => Interlocked.Read(ref _policeHeld);
 
     /// <summary>Police API requests that were served (not throttled): what counts against the real budget.</summary>
     public long PoliceRequests => CrimesRequests + DatesRequests + LastUpdatedRequests + CategoriesRequests;
@@ -84,6 +92,19 @@ public sealed class SimulatorStats
     internal void CountInjectedError() => Interlocked.Increment(ref _injectedErrors);
     internal void CountOutage() => Interlocked.Increment(ref _outageRejections);
 
+    internal void Hold(bool police, bool crimes, int change)
+    {
+        if (police)
+        {
+            Interlocked.Add(ref _policeHeld, change);
+        }
+
+        if (crimes)
+        {
+            Interlocked.Add(ref _crimesHeld, change);
+        }
+    }
+
     public void Reset()
     {
         Interlocked.Exchange(ref _geocodeRequests, 0);
@@ -110,6 +131,8 @@ public sealed class SimulatorStats
         tooManyCrimes = TooManyCrimes,
         injectedErrors = InjectedErrors,
         outageRejections = OutageRejections,
+        crimesHeld = CrimesHeld,
+        policeHeld = PoliceHeld,
         sustainedPoliceRate = Math.Round(SustainedPoliceRate, 2),
     };
 }

@@ -76,7 +76,17 @@ public sealed class UpstreamSimulator : IDisposable
         {
             if (faults.Latency > TimeSpan.Zero)
             {
-                await Task.Delay(faults.Latency, _time, cancellationToken).ConfigureAwait(false);
+                // Counted while held, so a test can wait until its slow calls are under way rather than for a while.
+                var crimes = segments is ["api", "crimes-street", "all-crime"];
+                Stats.Hold(upstream.Value == Upstream.PoliceApi, crimes, +1);
+                try
+                {
+                    await Task.Delay(faults.Latency, _time, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Stats.Hold(upstream.Value == Upstream.PoliceApi, crimes, -1);
+                }
             }
 
             if (faults.Outage)

@@ -132,7 +132,9 @@ public sealed class DistributedSystem : IAsyncDisposable
             stats.GetProperty("geocodeRequests").GetInt64(),
             stats.GetProperty("crimesRequests").GetInt64(),
             stats.GetProperty("throttled").GetInt64(),
-            stats.GetProperty("sustainedPoliceRate").GetDouble());
+            stats.GetProperty("sustainedPoliceRate").GetDouble(),
+            stats.GetProperty("crimesHeld").GetInt64(),
+            stats.GetProperty("policeHeld").GetInt64());
     }
 
     public async ValueTask DisposeAsync()
@@ -163,7 +165,9 @@ public sealed class DistributedSystem : IAsyncDisposable
     }
 }
 
-public sealed record SimulatorCounts(long GeocodeRequests, long CrimesRequests, long Throttled, double SustainedPoliceRate);
+/// <param name="CrimesHeld">Crimes requests the simulator is holding (its injected latency) right now.</param>
+/// <param name="PoliceHeld">Police requests of any kind it is holding right now.</param>
+public sealed record SimulatorCounts(long GeocodeRequests, long CrimesRequests, long Throttled, double SustainedPoliceRate, long CrimesHeld, long PoliceHeld);
 
 /// <summary>Talking to the public API the way a client does.</summary>
 public static class Lookups
@@ -207,7 +211,7 @@ public static class Lookups
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable && clock.Elapsed < UnavailablePatience)
             {
                 askedAgain = true;
-                await Task.Delay(500).ConfigureAwait(false);
+                await Task.Delay(RetryAfterOf(response)).ConfigureAwait(false);
                 continue;
             }
 
@@ -216,6 +220,10 @@ public static class Lookups
             return JsonDocument.Parse(body).RootElement.GetProperty("lookupId").GetGuid();
         }
     }
+
+    /// <summary>What a 503 says to wait (<c>Retry-After</c> in seconds, as the API sends it), else half a second.</summary>
+    public static TimeSpan RetryAfterOf(HttpResponseMessage response) =>
+        response.Headers.RetryAfter?.Delta is { } delta && delta > TimeSpan.Zero ? delta : TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a test client keeps asking again after 503s before it counts the service as down.</summary>
     public static readonly TimeSpan UnavailablePatience = TimeSpan.FromSeconds(30);
@@ -229,7 +237,7 @@ public static class Lookups
             using var response = await api.GetAsync(new Uri($"/lookups/{lookupId}", UriKind.Relative)).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable && clock.Elapsed < UnavailablePatience)
             {
-                await Task.Delay(500).ConfigureAwait(false);
+                await Task.Delay(RetryAfterOf(response)).ConfigureAwait(false);
                 continue;
             }
 

@@ -23,7 +23,7 @@ public sealed class When_a_worker_is_told_to_stop_Specs(DynamoDbLocalFixture dyn
         }
 
         await Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(30), status => status == "FetchingCrimes");
-        await Task.Delay(500); // the slow crimes calls are under way
+        await CrimesCallsUnderWayAsync(system, 5);
         var clock = Stopwatch.StartNew();
         workers.Terminate();
 
@@ -54,7 +54,10 @@ public sealed class When_a_worker_is_told_to_stop_Specs(DynamoDbLocalFixture dyn
         }
 
         await Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(30), status => status == "FetchingCrimes");
-        await Task.Delay(500);
+        // The worker is in the middle of its first (60-second) police call, and holds every FetchCrimes.
+        await Eventually.UntilAsync(
+            async () => (await system.StatsAsync()).PoliceHeld >= 1 && (await rabbit.Node.QueueDepthAsync(QueueNames.FetchCrimes)).Messages == 0,
+            TimeSpan.FromSeconds(30), () => "no slow police call under way");
         var clock = Stopwatch.StartNew();
         workers.Terminate();
 
@@ -67,4 +70,8 @@ public sealed class When_a_worker_is_told_to_stop_Specs(DynamoDbLocalFixture dyn
         var done = await Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(60));
         Assert.All(done.Values, s => Assert.Equal("Completed", s.GetProperty("status").GetString()));
     }
+
+    /// <summary>The simulator holds this many slow crimes calls: the worker is in the middle of them.</summary>
+    private static Task CrimesCallsUnderWayAsync(DistributedSystem system, int calls) => Eventually.UntilAsync(
+        async () => (await system.StatsAsync()).CrimesHeld >= calls, TimeSpan.FromSeconds(30), () => $"fewer than {calls} crimes calls under way");
 }

@@ -145,7 +145,7 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
         Assert.Equal((29, 1, 30), (finished.GetProperty("replayed").GetInt32(), finished.GetProperty("skipped").GetInt32(), finished.GetProperty("total").GetInt32()));
         Assert.Equal(0, Depth(errorQueue));
         // Every replayed command was consumed exactly once: one police call each, none for the one the ledger knew.
-        await WaitUntilAsync(async () => (await system.StatsAsync()).CrimesRequests - crimesBefore >= 29 && Depth(QueueNames.FetchCrimesReplay) == 0, TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(async () => (await system.StatsAsync()).CrimesRequests - crimesBefore >= 29 && Depth(QueueNames.FetchCrimesReplay) == 0, TimeSpan.FromSeconds(60));
         Assert.Equal(29, (await system.StatsAsync()).CrimesRequests - crimesBefore);
         Assert.Equal(0, (await system.StatsAsync()).Throttled);
 
@@ -302,7 +302,7 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
     private static async Task<List<JsonElement>> WaitForHistoryAsync(HttpClient api, Guid lookupId, Func<List<JsonElement>, bool> until)
     {
         var entries = new List<JsonElement>();
-        await WaitUntilAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             // A 202 comes before the saga has saved the lookup: until then its history is a 404.
             using var response = await AdminResponse(api, HttpMethod.Get, $"/admin/lookups/{lookupId}/history");
@@ -322,18 +322,8 @@ public sealed class When_operators_trace_and_replay_across_processes_Specs(Dynam
     private static async Task<JsonElement> WaitForReplayAsync(HttpClient api, string replayId, Func<JsonElement, bool> until, TimeSpan timeout)
     {
         var job = default(JsonElement);
-        await WaitUntilAsync(async () => until(job = await Admin(api, HttpMethod.Get, $"/admin/dead-letters/replays/{replayId}")), timeout, () => $"replay {replayId}: {job}");
+        await Eventually.UntilAsync(async () => until(job = await Admin(api, HttpMethod.Get, $"/admin/dead-letters/replays/{replayId}")), timeout, () => $"replay {replayId}: {job}");
         return job;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string>? describe = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {timeout.TotalSeconds:0} s: {describe?.Invoke()}");
-            await Task.Delay(200);
-        }
     }
 
     /// <summary>Probe lookups until one completes: the workers' circuit breaker (open during the outage) lets police calls through again.</summary>
