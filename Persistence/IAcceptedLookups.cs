@@ -14,5 +14,7 @@ public interface IAcceptedLookups
     /// <summary>Records an accepted request whose message has been handed to the bus.</summary>
     /// <param name="seen">What the API read before accepting: null for a new lookup, or the finished lookup that the
     /// request starts a new attempt of. A lookup with an attempt under way needs no record.</param>
-    Task RecordAsync(LookupKey key, LookupSnapshot? seen, DateTimeOffset acceptedAt, CancellationToken cancellationToken = default);
+    /// <param name="requestedBy">The client's tag. A new lookup is recorded with it, so every instance counts it among
+    /// the client's lookups in flight at once rather than when the saga starts it.</param>
+    Task RecordAsync(LookupKey key, LookupSnapshot? seen, DateTimeOffset acceptedAt, string? requestedBy, CancellationToken cancellationToken = default);
 }

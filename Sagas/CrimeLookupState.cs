@@ -76,7 +76,8 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
     /// request: MassTransit's <c>Initial</c> state with the key, so every API instance can answer a poll for it. The saga
     /// loads it and starts it exactly as a new one (its <c>Initially</c> block).
     /// </summary>
-    public static CrimeLookupState Accepted(Contracts.Values.LookupKey key, DateTimeOffset acceptedAt)
+    /// <param name="requestedBy">The client whose request it is: its lookups in flight count this one from the moment it is accepted.</param>
+    public static CrimeLookupState Accepted(Contracts.Values.LookupKey key, DateTimeOffset acceptedAt, string? requestedBy = null)
     {
         var state = new CrimeLookupState
         {
@@ -86,6 +87,7 @@ public class CrimeLookupState : SagaStateMachineInstance, ISagaVersion
             UpdatedAt = acceptedAt,
             FirstRequestedAt = acceptedAt,
             LastRequestedAt = acceptedAt,
+            AttemptRequestedBy = requestedBy,
         };
         if (key.Postcode is { } postcode)
         {

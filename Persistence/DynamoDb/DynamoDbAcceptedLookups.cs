@@ -21,13 +21,20 @@ public sealed class DynamoDbAcceptedLookups(DynamoDbSagaStore<CrimeLookupState> 
     /// </summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(8);
 
-    public async Task RecordAsync(LookupKey key, LookupSnapshot? seen, DateTimeOffset acceptedAt, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A new lookup's item carries the client (the ByRequester index), so another API instance counts it among the
+    /// client's lookups in flight within the index's lag rather than once the saga has started it; the saga's attempt
+    /// then keeps it until the lookup finishes, and the stuck sweep drives an item whose request never arrived. A new
+    /// attempt at a finished lookup is not marked so: if its request were lost, the finished item would charge the
+    /// client for good.
+    /// </remarks>
+    public async Task RecordAsync(LookupKey key, LookupSnapshot? seen, DateTimeOffset acceptedAt, string? requestedBy, CancellationToken cancellationToken = default)
     {
         if (seen is null || !seen.IsStarted)
         {
             try
             {
-                await store.InsertAsync(CrimeLookupState.Accepted(key, acceptedAt), Patience, cancellationToken).ConfigureAwait(false);
+                await store.InsertAsync(CrimeLookupState.Accepted(key, acceptedAt, requestedBy), Patience, cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyException)
             {

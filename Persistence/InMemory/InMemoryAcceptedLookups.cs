@@ -21,7 +21,8 @@ public sealed class InMemoryAcceptedLookups(TimeProvider time) : IAcceptedLookup
     private readonly ConcurrentDictionary<Guid, Accepted> _accepted = new();
     private int _recordsSinceTrim;
 
-    public Task RecordAsync(LookupKey key, LookupSnapshot? seen, DateTimeOffset acceptedAt, CancellationToken cancellationToken = default)
+    /// <remarks>The client is not kept: in one process the API's own count of what it accepted covers the moment before the saga.</remarks>
+    public Task RecordAsync(LookupKey key, LookupSnapshot? seen, DateTimeOffset acceptedAt, string? requestedBy, CancellationToken cancellationToken = default)
     {
         if (seen is null || !seen.IsStarted || LookupStatus.IsTerminal(seen.Status))
         {

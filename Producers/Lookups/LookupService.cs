@@ -92,7 +92,7 @@ public sealed class LookupService(
 
         // Recorded after the request is on the bus (a failed send leaves no record behind a 503) and before the 202, so
         // that a poll reaching any API instance next finds the lookup.
-        await acceptedLookups.RecordAsync(key, state, now, cancellationToken).ConfigureAwait(false);
+        await acceptedLookups.RecordAsync(key, state, now, requestedBy, cancellationToken).ConfigureAwait(false);
         var status = state is not null && LookupStatus.IsTerminal(state.Status) ? NewAttemptStatusOf(key, state) : ReportedStatusOf(key, state);
         return new LookupAnswer.Accepted(key.CorrelationId, status);
     }

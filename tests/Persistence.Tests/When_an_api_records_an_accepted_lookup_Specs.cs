@@ -29,7 +29,7 @@ public sealed class When_an_api_records_an_accepted_lookup_Specs(DynamoDbLocalFi
         await using var fleet = await SagaOnDynamoDb.StartAsync(dynamo, startSaga: false);
         var accepted = DateTimeOffset.UtcNow;
 
-        await fleet.Accepted.RecordAsync(Key, seen: null, accepted);
+        await fleet.Accepted.RecordAsync(Key, seen: null, accepted, requestedBy: null);
         var seen = await fleet.Reader.GetAsync(Key.CorrelationId);
 
         Assert.NotNull(seen);
@@ -45,12 +45,25 @@ public sealed class When_an_api_records_an_accepted_lookup_Specs(DynamoDbLocalFi
     }
 
     [Fact]
+    public async Task Should_count_a_new_lookup_among_its_clients_lookups_in_flight_before_the_saga_starts_it()
+    {
+        await using var fleet = await SagaOnDynamoDb.StartAsync(dynamo, startSaga: false);
+        var client = $"client-{Guid.NewGuid():N}";
+
+        await fleet.Accepted.RecordAsync(Key, seen: null, DateTimeOffset.UtcNow, client);
+
+        // What another API instance reads when it admits this client's next lookup (the ByRequester index).
+        Assert.Equal([Key.CorrelationId], await fleet.Reader.ListInFlightAsync(client, 10));
+        Assert.Empty(await fleet.Reader.ListInFlightAsync($"client-{Guid.NewGuid():N}", 10));
+    }
+
+    [Fact]
     public async Task Should_start_a_recorded_lookup_exactly_as_a_new_one()
     {
         await using var fleet = await SagaOnDynamoDb.StartAsync(dynamo, startSaga: true);
         var accepted = DateTimeOffset.UtcNow;
-        await fleet.Accepted.RecordAsync(Key, seen: null, accepted);
-        await fleet.Accepted.RecordAsync(Key, seen: null, accepted.AddMilliseconds(5)); // a second instance, same key: no error
+        await fleet.Accepted.RecordAsync(Key, seen: null, accepted, requestedBy: null);
+        await fleet.Accepted.RecordAsync(Key, seen: null, accepted.AddMilliseconds(5), requestedBy: null); // a second instance, same key: no error
 
         await fleet.Harness.Bus.SendAsync(Key, accepted);
         var state = await When_events_race_for_one_saga_Specs.WaitForAsync(
@@ -74,7 +87,7 @@ public sealed class When_an_api_records_an_accepted_lookup_Specs(DynamoDbLocalFi
         Assert.False(seen!.IsAwaitingSaga);
 
         var accepted = DateTimeOffset.UtcNow;
-        await fleet.Accepted.RecordAsync(Key, seen, accepted);
+        await fleet.Accepted.RecordAsync(Key, seen, accepted, requestedBy: null);
         var marked = await fleet.Reader.GetAsync(Key.CorrelationId);
         Assert.True(marked!.IsAwaitingSaga);
         Assert.Equal(LookupStatus.Failed, marked.Status);
@@ -96,7 +109,7 @@ public sealed class When_an_api_records_an_accepted_lookup_Specs(DynamoDbLocalFi
         var accepted = new InMemoryAcceptedLookups(time);
         Assert.Null(accepted.Overlay(Key.CorrelationId, stored: null));
 
-        accepted.RecordAsync(Key, seen: null, time.GetUtcNow());
+        accepted.RecordAsync(Key, seen: null, time.GetUtcNow(), requestedBy: null);
         Assert.True(accepted.Overlay(Key.CorrelationId, stored: null)!.IsAwaitingSaga);
 
         var failedEarlier = LookupStates.Failed(Key).ToSnapshot() with { UpdatedAt = time.GetUtcNow().AddMinutes(-1) };
@@ -106,7 +119,7 @@ public sealed class When_an_api_records_an_accepted_lookup_Specs(DynamoDbLocalFi
         Assert.Same(startedAfter, accepted.Overlay(Key.CorrelationId, startedAfter));
         Assert.Null(accepted.Overlay(Key.CorrelationId, stored: null)); // forgotten once the saga had it
 
-        accepted.RecordAsync(Key, seen: null, time.GetUtcNow());
+        accepted.RecordAsync(Key, seen: null, time.GetUtcNow(), requestedBy: null);
         time.Advance(InMemoryAcceptedLookups.Memory + TimeSpan.FromSeconds(1));
         Assert.Null(accepted.Overlay(Key.CorrelationId, stored: null)); // bounded in time
     }
