@@ -100,29 +100,17 @@ public sealed class FleetBench : IAsyncDisposable
     {
         await using var system = await DistributedSystem.StartAsync(_rabbit, _store.ServiceUrl);
         var api = (await system.StartProducersAsync()).Http;
-        var acceptedAt = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTime>();
-        await Parallel.ForEachAsync(Lookups.Postcodes(Backlog, offset: 31000), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (postcode, _) => acceptedAt[await Lookups.AcceptAsync(api, postcode)] = DateTime.UtcNow);
+        var acceptedAt = await Lookups.AcceptAllAsync(api, Lookups.Postcodes(Backlog, offset: 31000));
         var watch = TerminalWatch.StartClosed(api, acceptedAt.Keys);
+        var run = await PhaseClock.RunWorkersJoiningAndLeavingAsync(system, () => watch.Completion);
+        var done = run.Result;
 
-        var phases = new PhaseClock(system);
-        var first = await system.StartConsumersAsync();
-        await phases.StartAtTheFirstPoliceRequestAsync();
-        await phases.RunForAsync("1 worker", policeRequests: 100);
-        await system.StartConsumersAsync();
-        await phases.RunForAsync("2 workers (one joined)", policeRequests: 75);
-        await system.StartConsumersAsync();
-        await phases.RunForAsync("3 workers (one joined)", policeRequests: 75);
-        first.Terminate();
-        var exited = await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        var done = await phases.RunToTheLastPoliceRequestAsync("2 workers (one stopped with SIGTERM)", () => watch.Completion);
-
-        for (var i = 0; i < phases.Phases.Count; i++)
+        for (var i = 0; i < run.Phases.Count; i++)
         {
-            var phase = phases.Phases[i];
+            var phase = run.Phases[i];
             // The first phase also takes the lookups finished before the first police request, the last those after its last.
             var from = i == 0 ? DateTime.MinValue : phase.StartedAt;
-            var to = i == phases.Phases.Count - 1 ? DateTime.MaxValue : phase.EndedAt;
+            var to = i == run.Phases.Count - 1 ? DateTime.MaxValue : phase.EndedAt;
             var finished = done.Where(d => d.Value.At >= from && d.Value.At < to).ToList();
             var times = new Latencies([.. finished.Select(d => (d.Value.At - acceptedAt[d.Key]).TotalMilliseconds)]);
             Report($"scale: {phase.Name}",
@@ -135,7 +123,7 @@ public sealed class FleetBench : IAsyncDisposable
         Report("scale: whole run",
             $"{Backlog} distinct lookups: {done.Count} terminal ({done.Values.Count(d => d.Status == "Completed")} Completed); {stats.Throttled} x 429; " +
             $"sustained {stats.SustainedPoliceRate:0.00} req/s; 202 to terminal p95 {all.P95 / 1000:0.0} s, max {all.Max / 1000:0.0} s; " +
-            $"SIGTERMed worker exited {(exited ? $"with code {first.ExitCode}" : "NOT within 60 s")}");
+            $"SIGTERMed worker exited {(run.StoppedExited ? $"with code {run.StoppedExitCode}" : "NOT within 60 s")}");
     }
 
     /// <summary>The store or the broker killed for 30 s with lookups in flight over two workers, as in the outage specs.</summary>

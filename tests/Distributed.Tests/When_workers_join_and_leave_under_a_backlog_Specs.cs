@@ -21,40 +21,24 @@ public sealed class When_workers_join_and_leave_under_a_backlog_Specs(DynamoDbLo
     {
         await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);
         var api = (await system.StartProducersAsync()).Http;
-        var accepted = new System.Collections.Concurrent.ConcurrentBag<Guid>();
-        await Parallel.ForEachAsync(Lookups.Postcodes(Backlog, offset: 12000), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (postcode, _) => accepted.Add(await Lookups.AcceptAsync(api, postcode)));
-        var lookups = accepted.ToList();
+        var lookups = (await Lookups.AcceptAllAsync(api, Lookups.Postcodes(Backlog, offset: 12000))).Keys.ToList();
 
-        var phases = new PhaseClock(system);
-        var first = await system.StartConsumersAsync();
-        await phases.StartAtTheFirstPoliceRequestAsync();
-        await phases.RunForAsync("1 worker", policeRequests: 100);
-
-        // Each joining phase runs from the previous one's end (the start-up included) to 75 requests after the join.
-        await system.StartConsumersAsync();
-        await phases.RunForAsync("2 workers (one joined)", policeRequests: 75);
-
-        await system.StartConsumersAsync();
-        await phases.RunForAsync("3 workers (one joined)", policeRequests: 75);
-
-        first.Terminate();
-        Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the stopped worker did not exit");
-        Assert.Equal(0, first.ExitCode);
-        var done = await phases.RunToTheLastPoliceRequestAsync("2 workers (one stopped with SIGTERM)",
-            () => Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(180)));
+        var run = await PhaseClock.RunWorkersJoiningAndLeavingAsync(system, () => Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(180)));
+        Assert.True(run.StoppedExited, "the stopped worker did not exit");
+        Assert.Equal(0, run.StoppedExitCode);
+        var done = run.Result;
 
         var stats = await system.StatsAsync();
-        foreach (var line in phases.Lines)
+        foreach (var phase in run.Phases)
         {
-            output.WriteLine(line);
+            output.WriteLine(phase.ToString());
         }
 
         output.WriteLine($"whole run: {stats.CrimesRequests} crimes calls, {stats.Throttled} x 429, sustained {stats.SustainedPoliceRate:0.00} req/s " +
                          $"({stats.SustainedPoliceRate / Budget:P0} of {Budget} req/s)");
         Lookups.AssertCompleted(done);
         Assert.Equal(0, stats.Throttled);
-        Assert.All(phases.Throttled, t => Assert.Equal(0, t));
+        Assert.All(run.Phases, p => Assert.Equal(0, p.Throttled));
         // The rate is printed, not asserted: how much of the budget the fleet uses depends on how much CPU the machine
         // leaves it (a speed target, measured by bench/DistributedBench with its figures in the README); what must hold
         // on any machine is above: every lookup finished and not one 429, the joins and leaves included.

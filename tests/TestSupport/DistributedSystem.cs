@@ -97,9 +97,7 @@ public sealed class DistributedSystem : IAsyncDisposable
         await SetFaultsAsync("Both", latency: upstreamLatency).ConfigureAwait(false);
         var api = (await StartProducersAsync().ConfigureAwait(false)).Http;
         var deadLetters = await DeadLettersAsync().ConfigureAwait(false);
-        var accepted = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTime>();
-        await Parallel.ForEachAsync(Lookups.Postcodes(count, offset), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (postcode, _) => accepted[await Lookups.AcceptAsync(api, postcode).ConfigureAwait(false)] = DateTime.UtcNow).ConfigureAwait(false);
+        var accepted = await Lookups.AcceptAllAsync(api, Lookups.Postcodes(count, offset)).ConfigureAwait(false);
         var ids = accepted.Keys.ToList();
 
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => StartConsumersAsync())).ConfigureAwait(false);
@@ -252,6 +250,15 @@ public static class Lookups
                 $"GET /postcode/{postcode} answered {(int)response.StatusCode}, expected 202: {body}");
             return JsonDocument.Parse(body).RootElement.GetProperty("lookupId").GetGuid();
         }
+    }
+
+    /// <summary>Each postcode through <see cref="AcceptAsync"/>, 8 at a time: the lookup ids, with when each 202 arrived (UTC).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, DateTime>> AcceptAllAsync(HttpClient api, IEnumerable<string> postcodes)
+    {
+        var accepted = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTime>();
+        await Parallel.ForEachAsync(postcodes, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (postcode, _) => accepted[await AcceptAsync(api, postcode).ConfigureAwait(false)] = DateTime.UtcNow).ConfigureAwait(false);
+        return accepted;
     }
 
     /// <summary>How long a test client keeps asking again after 503s before it counts the service as down.</summary>

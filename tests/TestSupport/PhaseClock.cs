@@ -17,8 +17,31 @@ public sealed class PhaseClock(DistributedSystem system)
     private DateTime _startedAt;
 
     public List<PolicePhase> Phases { get; } = [];
-    public IEnumerable<string> Lines => Phases.Select(p => p.ToString());
-    public IEnumerable<long> Throttled => Phases.Select(p => p.Throttled);
+
+    /// <summary>
+    /// The worker Auto Scaling group growing and shrinking under a backlog already queued: one worker until 100 police
+    /// requests, a second joins (75 more), a third (75 more), then the first is stopped with SIGTERM and the last phase
+    /// runs until <paramref name="finished"/> completes. Each joining phase runs from the previous one's end (the start-up
+    /// included). Used by the workers' join-and-leave spec and bench/DistributedBench.
+    /// </summary>
+    public static async Task<WorkersJoinedAndLeft<T>> RunWorkersJoiningAndLeavingAsync<T>(DistributedSystem system, Func<Task<T>> finished)
+    {
+        var phases = new PhaseClock(system);
+        var first = await system.StartConsumersAsync().ConfigureAwait(false);
+        await phases.StartAtTheFirstPoliceRequestAsync().ConfigureAwait(false);
+        await phases.RunForAsync("1 worker", policeRequests: 100).ConfigureAwait(false);
+
+        await system.StartConsumersAsync().ConfigureAwait(false);
+        await phases.RunForAsync("2 workers (one joined)", policeRequests: 75).ConfigureAwait(false);
+
+        await system.StartConsumersAsync().ConfigureAwait(false);
+        await phases.RunForAsync("3 workers (one joined)", policeRequests: 75).ConfigureAwait(false);
+
+        first.Terminate();
+        var exited = await first.WaitForExitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        var result = await phases.RunToTheLastPoliceRequestAsync("2 workers (one stopped with SIGTERM)", finished).ConfigureAwait(false);
+        return new WorkersJoinedAndLeft<T>(phases.Phases, result, exited, exited ? first.ExitCode : null);
+    }
 
     public async Task StartAtTheFirstPoliceRequestAsync()
     {
@@ -94,3 +117,7 @@ public sealed record PolicePhase(string Name, long PoliceRequests, long Throttle
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{Name}: {PoliceRequests} police requests in {Elapsed.TotalSeconds:0.0} s = {Rate:0.00} req/s, {Throttled} x 429");
 }
+
+/// <summary>What <see cref="PhaseClock.RunWorkersJoiningAndLeavingAsync"/> saw.</summary>
+/// <param name="StoppedExitCode">The SIGTERMed worker's exit code; null when it did not exit within 60 s.</param>
+public sealed record WorkersJoinedAndLeft<T>(IReadOnlyList<PolicePhase> Phases, T Result, bool StoppedExited, int? StoppedExitCode);
