@@ -1,16 +1,26 @@
+using System.Globalization;
 using EventDriven.DistributedBench;
 using EventDriven.TestSupport;
 
-// dotnet run -c Release --project bench/DistributedBench -- [accept|e2e|replay|all]
+// dotnet run -c Release --project bench/DistributedBench -- [accept|e2e|replay|all|fleet]
 var mode = args.FirstOrDefault() ?? "all";
-if (mode is not ("accept" or "e2e" or "replay" or "all"))
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // figures as 1,234.5 whatever the machine
+if (mode is not ("accept" or "e2e" or "replay" or "all" or "fleet"))
 {
-    Console.Error.WriteLine($"unknown mode '{mode}': use accept, e2e, replay or all");
+    Console.Error.WriteLine($"unknown mode '{mode}': use accept, e2e, replay, all or fleet");
     return 2;
 }
 
 Console.WriteLine($"{Environment.ProcessorCount} cores; starting RabbitMQ and DynamoDB Local ...");
 await using var rabbit = await RabbitMqNode.StartAsync();
+if (mode is "fleet")
+{
+    // Not part of "all": it takes several minutes and kills its own store and broker.
+    await using var fleet = await FleetBench.StartAsync(rabbit);
+    await fleet.RunAsync();
+    return 0;
+}
+
 await using var dynamo = await DynamoDbLocal.StartAsync();
 var bench = new Benchmarks(rabbit, dynamo.ServiceUrl);
 if (mode is "accept" or "all")

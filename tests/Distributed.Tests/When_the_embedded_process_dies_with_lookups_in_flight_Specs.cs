@@ -13,11 +13,7 @@ namespace EventDriven.Distributed.Tests;
 public sealed class When_the_embedded_process_dies_with_lookups_in_flight_Specs(DynamoDbLocalFixture dynamo, RabbitMqNodeFixture rabbit, ITestOutputHelper output)
     : IClassFixture<RabbitMqNodeFixture>
 {
-    private static readonly IReadOnlyDictionary<string, string> Embedded = new Dictionary<string, string>
-    {
-        ["Bus__Transport"] = "InMemory",
-        ["Functions__Enabled"] = "false",
-    };
+    private static readonly IReadOnlyDictionary<string, string> Embedded = DistributedSystem.EmbeddedOnDynamoDb;
 
     [Fact]
     public async Task Should_finish_every_lookup_after_a_restart_without_a_client_asking()

@@ -98,21 +98,10 @@ public sealed class When_the_store_or_the_broker_is_away_for_a_while_Specs(Rabbi
         var system = await DistributedSystem.StartAsync(rabbit.Node, _store.ServiceUrl);
         try
         {
-            await system.SetFaultsAsync("Both", latency: TimeSpan.FromSeconds(2));
-            var api = (await system.StartProducersAsync()).Http;
-            var deadLetters = await system.DeadLettersAsync();
-            var accepted = new System.Collections.Concurrent.ConcurrentBag<Guid>();
-            await Parallel.ForEachAsync(Lookups.Postcodes(InFlight, offset), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-                async (postcode, _) => accepted.Add(await Lookups.AcceptAsync(api, postcode)));
-            var ids = accepted.ToList();
-
-            await Task.WhenAll(system.StartConsumersAsync(), system.StartConsumersAsync());
-            await Lookups.WaitForAsync(api, ids, TimeSpan.FromSeconds(120), until: s => s is not "Geocoding", atLeast: 5);
-            var states = await Task.WhenAll(ids.Select(id => Lookups.StatusAsync(api, id)));
-            var unfinished = states.Count(s => !Lookups.IsTerminal(s.GetProperty("status").GetString()));
-            output.WriteLine($"{unfinished} of {InFlight} lookups in flight when the outage starts");
-            Assert.True(unfinished >= InFlight / 2, $"only {unfinished} lookups were in flight: the test would prove little");
-            return (system, api, ids, deadLetters);
+            var inFlight = await system.StartLookupsInFlightAsync(InFlight, offset, upstreamLatency: TimeSpan.FromSeconds(2));
+            output.WriteLine($"{inFlight.Unfinished} of {InFlight} lookups in flight when the outage starts");
+            Assert.True(inFlight.Unfinished >= InFlight / 2, $"only {inFlight.Unfinished} lookups were in flight: the test would prove little");
+            return (system, inFlight.Api, [.. inFlight.Accepted], inFlight.DeadLettersBefore);
         }
         catch
         {

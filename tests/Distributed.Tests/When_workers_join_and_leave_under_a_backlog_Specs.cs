@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using EventDriven.TestSupport;
 using Xunit.Abstractions;
 
@@ -23,117 +21,26 @@ public sealed class When_workers_join_and_leave_under_a_backlog_Specs(DynamoDbLo
     {
         await using var system = await DistributedSystem.StartAsync(rabbit.Node, dynamo);
         var api = (await system.StartProducersAsync()).Http;
-        var accepted = new System.Collections.Concurrent.ConcurrentBag<Guid>();
-        await Parallel.ForEachAsync(Lookups.Postcodes(Backlog, offset: 12000), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (postcode, _) => accepted.Add(await Lookups.AcceptAsync(api, postcode)));
-        var lookups = accepted.ToList();
+        var lookups = (await Lookups.AcceptAllAsync(api, Lookups.Postcodes(Backlog, offset: 12000))).Keys.ToList();
 
-        var phases = new PhaseClock(system);
-        var first = await system.StartConsumersAsync();
-        await phases.StartAtTheFirstPoliceRequestAsync();
-        await phases.RunForAsync("1 worker", policeRequests: 100);
-
-        // Each joining phase runs from the previous one's end (the start-up included) to 75 requests after the join.
-        await system.StartConsumersAsync();
-        await phases.RunForAsync("2 workers (one joined)", policeRequests: 75);
-
-        await system.StartConsumersAsync();
-        await phases.RunForAsync("3 workers (one joined)", policeRequests: 75);
-
-        first.Terminate();
-        Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the stopped worker did not exit");
-        Assert.Equal(0, first.ExitCode);
-        var done = await phases.RunToTheLastPoliceRequestAsync("2 workers (one stopped with SIGTERM)",
-            () => Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(180)));
+        var run = await PhaseClock.RunWorkersJoiningAndLeavingAsync(system, () => Lookups.WaitForAsync(api, lookups, TimeSpan.FromSeconds(180)));
+        Assert.True(run.StoppedExited, "the stopped worker did not exit");
+        Assert.Equal(0, run.StoppedExitCode);
+        var done = run.Result;
 
         var stats = await system.StatsAsync();
-        foreach (var line in phases.Lines)
+        foreach (var phase in run.Phases)
         {
-            output.WriteLine(line);
+            output.WriteLine(phase.ToString());
         }
 
         output.WriteLine($"whole run: {stats.CrimesRequests} crimes calls, {stats.Throttled} x 429, sustained {stats.SustainedPoliceRate:0.00} req/s " +
                          $"({stats.SustainedPoliceRate / Budget:P0} of {Budget} req/s)");
         Lookups.AssertCompleted(done);
         Assert.Equal(0, stats.Throttled);
-        Assert.All(phases.Throttled, t => Assert.Equal(0, t));
+        Assert.All(run.Phases, p => Assert.Equal(0, p.Throttled));
         // The rate is printed, not asserted: how much of the budget the fleet uses depends on how much CPU the machine
         // leaves it (a speed target, measured by bench/DistributedBench with its figures in the README); what must hold
         // on any machine is above: every lookup finished and not one 429, the joins and leaves included.
-    }
-
-    /// <summary>Police requests served and 429s per phase, read from the simulator (what data.police.uk would count).</summary>
-    private sealed class PhaseClock(DistributedSystem system)
-    {
-        private readonly Stopwatch _clock = new();
-        private long _served;
-        private long _throttled;
-        private TimeSpan _started;
-
-        public List<string> Lines { get; } = [];
-        public List<long> Throttled { get; } = [];
-
-        public async Task StartAtTheFirstPoliceRequestAsync()
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while ((await ReadAsync()).Served == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "no police request within 3 minutes of the first worker's start");
-                await Task.Delay(50);
-            }
-
-            _clock.Start();
-        }
-
-        /// <summary>The last phase: until <paramref name="finished"/> completes, timed to the last police request seen.</summary>
-        public async Task<T> RunToTheLastPoliceRequestAsync<T>(string phase, Func<Task<T>> finished)
-        {
-            var lastServed = _served;
-            var lastRequestAt = _clock.Elapsed;
-            var waiting = finished();
-            while (!waiting.IsCompleted)
-            {
-                var (served, _) = await ReadAsync();
-                if (served != lastServed)
-                {
-                    (lastServed, lastRequestAt) = (served, _clock.Elapsed);
-                }
-
-                await Task.WhenAny(waiting, Task.Delay(100));
-            }
-
-            var result = await waiting;
-            await EndAsync(phase, lastRequestAt);
-            return result;
-        }
-
-        /// <summary>Until <paramref name="policeRequests"/> more police requests have been served from now.</summary>
-        public async Task RunForAsync(string phase, long policeRequests)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            var until = (await ReadAsync()).Served + policeRequests;
-            while ((await ReadAsync()).Served < until)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{phase}: fewer than {policeRequests} police requests after 3 minutes");
-                await Task.Delay(100);
-            }
-
-            await EndAsync(phase);
-        }
-
-        private async Task EndAsync(string phase, TimeSpan? endedAt = null)
-        {
-            var (served, throttled) = await ReadAsync();
-            var elapsed = (endedAt ?? _clock.Elapsed) - _started;
-            Lines.Add($"{phase}: {served - _served} police requests in {elapsed.TotalSeconds:0.0} s = {(served - _served) / elapsed.TotalSeconds:0.00} req/s, {throttled - _throttled} x 429");
-            Throttled.Add(throttled - _throttled);
-            (_served, _throttled, _started) = (served, throttled, endedAt ?? _clock.Elapsed);
-        }
-
-        private async Task<(long Served, long Throttled)> ReadAsync()
-        {
-            var stats = await system.Simulator.GetJsonAsync<JsonElement>("/_simulator/stats");
-            return (stats.GetProperty("crimesRequests").GetInt64() + stats.GetProperty("datesRequests").GetInt64(), stats.GetProperty("throttled").GetInt64());
-        }
     }
 }

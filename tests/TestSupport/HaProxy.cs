@@ -7,8 +7,10 @@ namespace EventDriven.TestSupport;
 /// <summary>
 /// A private HAProxy (Debian's <c>haproxy</c>, installed by <c>scripts/install.d/40-haproxy.sh</c>) in front of API
 /// processes on 127.0.0.1, configured like the ALB: round robin, no stickiness, each server health-checked on
-/// <c>/health/ready</c> (out after 2 failed checks, back after 2 good ones, every 500 ms). A request whose connection
-/// fails or is closed before any answer is retried on another server (GETs are safe to repeat), as the ALB does.
+/// <c>/health/ready</c> (out after 3 failed checks as the CloudFormation's UnhealthyThresholdCount, back after 2 good
+/// ones, a check timing out after the ALB's default 5 s; every 500 ms rather than 15 s, so tests are quick). A request
+/// whose connection fails or is closed before any answer is retried on another server (GETs are safe to repeat), as
+/// the ALB does; when every server fails its checks the requests go to all of them, as the ALB fails open.
 /// </summary>
 public sealed class HaProxy : IAsyncDisposable
 {
@@ -40,6 +42,9 @@ public sealed class HaProxy : IAsyncDisposable
         var port = FreePort.Next();
         var statsPort = FreePort.Next();
         var servers = string.Join("\n", serverPorts.Select((p, i) => $"    server {ServerName(i)} 127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)} check"));
+        // The ALB fails open: when every target is unhealthy it routes to all of them rather than answering 503 itself.
+        // The same servers as unchecked backups (all of them, round robin) do that here.
+        var failOpen = string.Join("\n", serverPorts.Select((p, i) => $"    server {ServerName(i)}-fail-open 127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)} backup"));
         var configuration = Path.Combine(directory, "haproxy.cfg");
         await File.WriteAllTextAsync(configuration, $"""
             global
@@ -49,7 +54,7 @@ public sealed class HaProxy : IAsyncDisposable
                 timeout connect 2s
                 timeout client 60s
                 timeout server 60s
-                timeout check 2s
+                timeout check 5s
                 retries 3
                 option redispatch 1
                 retry-on conn-failure empty-response
@@ -60,8 +65,10 @@ public sealed class HaProxy : IAsyncDisposable
                 balance roundrobin
                 option httpchk GET /health/ready
                 http-check expect status 200
-                default-server inter 500ms fall 2 rise 2
+                option allbackups
+                default-server inter 500ms fall 3 rise 2
             {servers}
+            {failOpen}
             listen stats
                 bind 127.0.0.1:{statsPort.ToString(CultureInfo.InvariantCulture)}
                 stats enable

@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventDriven.TestSupport;
 
-namespace EventDriven.Distributed.Tests;
+namespace EventDriven.TestSupport;
 
 /// <summary>
-/// The distributed mode of one test: a standalone simulator process, and as many Producers and Consumers processes as
+/// The distributed mode of one test (or bench/DistributedBench run): a standalone simulator process, and as many Producers and Consumers processes as
 /// the test starts, all sharing the class's RabbitMQ node and fresh DynamoDB tables. Every process dies in Dispose.
 /// </summary>
 public sealed class DistributedSystem : IAsyncDisposable
@@ -30,6 +29,16 @@ public sealed class DistributedSystem : IAsyncDisposable
     {
         ["Lookups__StuckAfter"] = "00:00:05",
         ["Workers__StuckSweepInterval"] = "00:00:01",
+    };
+
+    /// <summary>
+    /// Embedded mode on this system's store: API, saga and workers in one Producers process with the bus in memory,
+    /// the saga on DynamoDB (<c>Persistence__Provider=DynamoDb</c>); no scheduled functions.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> EmbeddedOnDynamoDb = new Dictionary<string, string>
+    {
+        ["Bus__Transport"] = "InMemory",
+        ["Functions__Enabled"] = "false",
     };
 
     public RabbitMqNode Rabbit { get; }
@@ -76,6 +85,27 @@ public sealed class DistributedSystem : IAsyncDisposable
 
     public Task<AppProcess> StartProducersAsync(IReadOnlyDictionary<string, string>? extra = null, int? port = null) =>
         StartAsync(AppProcess.Producers, extra, port);
+
+    /// <summary>
+    /// Lookups in flight for an outage to hit: both upstreams slowed by <paramref name="upstreamLatency"/>, one API
+    /// accepts <paramref name="count"/> lookups while no worker runs, then <paramref name="workers"/> workers start, and
+    /// this returns once the first five lookups have left Geocoding: every lookup is then queued, geocoding, fetching or
+    /// saving. Used by the outage specs and bench/DistributedBench.
+    /// </summary>
+    public async Task<LookupsInFlight> StartLookupsInFlightAsync(int count, int offset, TimeSpan upstreamLatency, int workers = 2)
+    {
+        await SetFaultsAsync("Both", latency: upstreamLatency).ConfigureAwait(false);
+        var api = (await StartProducersAsync().ConfigureAwait(false)).Http;
+        var deadLetters = await DeadLettersAsync().ConfigureAwait(false);
+        var accepted = await Lookups.AcceptAllAsync(api, Lookups.Postcodes(count, offset)).ConfigureAwait(false);
+        var ids = accepted.Keys.ToList();
+
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => StartConsumersAsync())).ConfigureAwait(false);
+        await Lookups.WaitForAsync(api, ids, TimeSpan.FromSeconds(120), until: s => s is not "Geocoding", atLeast: 5).ConfigureAwait(false);
+        var states = await Task.WhenAll(ids.Select(id => Lookups.StatusAsync(api, id))).ConfigureAwait(false);
+        var unfinished = states.Count(s => !Lookups.IsTerminal(s.GetProperty("status").GetString()));
+        return new LookupsInFlight(api, ids, accepted, deadLetters, unfinished);
+    }
 
     /// <summary>What every process of this system has written so far, for a failing test's output.</summary>
     public string Outputs()
@@ -165,6 +195,11 @@ public sealed class DistributedSystem : IAsyncDisposable
     }
 }
 
+/// <param name="AcceptedAt">When each lookup's 202 reached the client (UTC).</param>
+/// <param name="DeadLettersBefore">Dead letters waiting before the lookups were sent (<see cref="DistributedSystem.DeadLettersAsync"/>).</param>
+/// <param name="Unfinished">Lookups not yet terminal when the workers had started on them.</param>
+public sealed record LookupsInFlight(HttpClient Api, IReadOnlyList<Guid> Accepted, IReadOnlyDictionary<Guid, DateTime> AcceptedAt, long DeadLettersBefore, int Unfinished);
+
 /// <param name="CrimesHeld">Crimes requests the simulator is holding (its injected latency) right now.</param>
 /// <param name="PoliceHeld">Police requests of any kind it is holding right now.</param>
 public sealed record SimulatorCounts(long GeocodeRequests, long CrimesRequests, long Throttled, double SustainedPoliceRate, long CrimesHeld, long PoliceHeld);
@@ -224,6 +259,15 @@ public static class Lookups
     /// <summary>What a 503 says to wait (<c>Retry-After</c> in seconds, as the API sends it), else half a second.</summary>
     public static TimeSpan RetryAfterOf(HttpResponseMessage response) =>
         response.Headers.RetryAfter?.Delta is { } delta && delta > TimeSpan.Zero ? delta : TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Each postcode through <see cref="AcceptAsync"/>, 8 at a time: the lookup ids, with when each 202 arrived (UTC).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, DateTime>> AcceptAllAsync(HttpClient api, IEnumerable<string> postcodes)
+    {
+        var accepted = new System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTime>();
+        await Parallel.ForEachAsync(postcodes, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (postcode, _) => accepted[await AcceptAsync(api, postcode).ConfigureAwait(false)] = DateTime.UtcNow).ConfigureAwait(false);
+        return accepted;
+    }
 
     /// <summary>How long a test client keeps asking again after 503s before it counts the service as down.</summary>
     public static readonly TimeSpan UnavailablePatience = TimeSpan.FromSeconds(30);
