@@ -33,15 +33,43 @@ public sealed class FleetBench : IAsyncDisposable
         return new FleetBench(rabbit, dataDirectory, await DynamoDbLocal.StartAsync(dataDirectory: dataDirectory));
     }
 
-    public async Task RunAsync()
+    /// <summary>The phases by the names the command line takes (<c>fleet rolling-restart</c> runs that one alone).</summary>
+    public static readonly IReadOnlyList<string> PhaseNames = ["start-up", "scale", "store-outage", "broker-outage", "rolling-restart", "embedded-kill"];
+
+    /// <param name="only">The phases to run (<see cref="PhaseNames"/>); none: all of them.</param>
+    public async Task RunAsync(IReadOnlyCollection<string> only)
     {
+        bool Runs(string name) => only.Count == 0 || only.Contains(name);
         Console.WriteLine($"fleet: load average at the start {LoadAverage()}");
-        await PhaseAsync("start-up", StartUpAsync);
-        await PhaseAsync("scale", ScaleAsync);
-        await PhaseAsync("store outage", () => OutageAsync("store", offset: 32000, StopStoreAsync, StartStoreAsync));
-        await PhaseAsync("broker outage", () => OutageAsync("broker", offset: 32500, _rabbit.KillAsync, () => _rabbit.StartAgainAsync()));
-        await PhaseAsync("rolling restart", RollingRestartAsync);
-        await PhaseAsync("embedded kill -9", EmbeddedKillAsync);
+        if (Runs("start-up"))
+        {
+            await PhaseAsync("start-up", StartUpAsync);
+        }
+
+        if (Runs("scale"))
+        {
+            await PhaseAsync("scale", ScaleAsync);
+        }
+
+        if (Runs("store-outage"))
+        {
+            await PhaseAsync("store outage", () => OutageAsync("store", offset: 32000, StopStoreAsync, StartStoreAsync));
+        }
+
+        if (Runs("broker-outage"))
+        {
+            await PhaseAsync("broker outage", () => OutageAsync("broker", offset: 32500, _rabbit.KillAsync, () => _rabbit.StartAgainAsync()));
+        }
+
+        if (Runs("rolling-restart"))
+        {
+            await PhaseAsync("rolling restart", RollingRestartAsync);
+        }
+
+        if (Runs("embedded-kill"))
+        {
+            await PhaseAsync("embedded kill -9", EmbeddedKillAsync);
+        }
 
         Console.WriteLine();
         Console.WriteLine("| phase | figures |");

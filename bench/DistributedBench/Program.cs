@@ -2,12 +2,19 @@ using System.Globalization;
 using EventDriven.DistributedBench;
 using EventDriven.TestSupport;
 
-// dotnet run -c Release --project bench/DistributedBench -- [accept|e2e|replay|all|fleet]
+// dotnet run -c Release --project bench/DistributedBench -- [accept|e2e|replay|all|fleet [phase ...]]
 var mode = args.FirstOrDefault() ?? "all";
+var phases = args.Skip(1).ToList();
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // figures as 1,234.5 whatever the machine
 if (mode is not ("accept" or "e2e" or "replay" or "all" or "fleet"))
 {
     Console.Error.WriteLine($"unknown mode '{mode}': use accept, e2e, replay, all or fleet");
+    return 2;
+}
+
+if (mode is "fleet" && phases.FirstOrDefault(p => !FleetBench.PhaseNames.Contains(p)) is { } unknown)
+{
+    Console.Error.WriteLine($"unknown fleet phase '{unknown}': use {string.Join(", ", FleetBench.PhaseNames)}");
     return 2;
 }
 
@@ -17,7 +24,7 @@ if (mode is "fleet")
 {
     // Not part of "all": it takes several minutes and kills its own store and broker.
     await using var fleet = await FleetBench.StartAsync(rabbit);
-    await fleet.RunAsync();
+    await fleet.RunAsync(phases);
     return 0;
 }
 
