@@ -21,7 +21,10 @@ public sealed class FetchCrimesConsumer(
     ILookupResultStore results,
     TimeProvider time) : IConsumer<FetchCrimes>
 {
-    public async Task Consume(ConsumeContext<FetchCrimes> context)
+    public Task Consume(ConsumeContext<FetchCrimes> context) => ConsumeAsync(context, PoliceBudgetLane.Live);
+
+    /// <param name="lane">The lane the command came from: its police requests are live or a replay's (<see cref="ReplayedFetchCrimesConsumer"/>).</param>
+    internal async Task ConsumeAsync(ConsumeContext<FetchCrimes> context, PoliceBudgetLane lane)
     {
         var message = context.Message;
         var cancellationToken = context.CancellationToken;
@@ -41,7 +44,7 @@ public sealed class FetchCrimesConsumer(
             var result = await results.GetAsync(message.LookupKey, month, cancellationToken).ConfigureAwait(false);
             if (result is null || !publication.IsCurrent(result.PoliceLastUpdated))
             {
-                var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, message.RequestedBy, cancellationToken).ConfigureAwait(false);
+                var outcome = await fetcher.FetchAsync(message.Latitude, message.Longitude, month, message.RequestedBy, lane, cancellationToken).ConfigureAwait(false);
                 if (outcome is CrimeFetchOutcome.TooDense tooDense)
                 {
                     await context.Publish(new LookupFailed(message.CorrelationId, tooDense.Reason, LookupReasons.AreaTooDense)).ConfigureAwait(false);

@@ -20,9 +20,11 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
     private const double EarthRadiusMiles = 3958.8;
 
     /// <param name="requestedBy">The client whose lookup this is (its police requests wait in that client's turn), or null.</param>
-    public async Task<CrimeFetchOutcome> FetchAsync(double latitude, double longitude, string month, string? requestedBy, CancellationToken cancellationToken)
+    /// <param name="lane">Live, or a replay (its police requests take only the budget live ones leave).</param>
+    public async Task<CrimeFetchOutcome> FetchAsync(
+        double latitude, double longitude, string month, string? requestedBy, PoliceBudgetLane lane, CancellationToken cancellationToken)
     {
-        var first = await police.GetCrimesAroundAsync(latitude, longitude, month, requestedBy, cancellationToken).ConfigureAwait(false);
+        var first = await police.GetCrimesAroundAsync(latitude, longitude, month, requestedBy, lane, cancellationToken).ConfigureAwait(false);
         if (first is CrimesAnswer.Crimes crimes)
         {
             return new CrimeFetchOutcome.Fetched(Convert(crimes.Items), crimes.Simulated, Requests: 1);
@@ -34,7 +36,7 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
         for (var i = 0; i < SplitFactor; i++)
         {
             var sector = (Start: i * 360.0 / SplitFactor, End: (i + 1) * 360.0 / SplitFactor);
-            if (!await FetchSectorAsync(latitude, longitude, sector, depth: 1, month, requestedBy, collected, state, cancellationToken).ConfigureAwait(false))
+            if (!await FetchSectorAsync(latitude, longitude, sector, depth: 1, month, requestedBy, lane, collected, state, cancellationToken).ConfigureAwait(false))
             {
                 return new CrimeFetchOutcome.TooDense(
                     $"data.police.uk holds more than 10,000 crimes in parts of this area even split into {Math.Pow(SplitFactor, MaxSplitDepth):0} sectors.",
@@ -46,11 +48,11 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
     }
 
     private async Task<bool> FetchSectorAsync(
-        double latitude, double longitude, (double Start, double End) sector, int depth, string month, string? requestedBy,
+        double latitude, double longitude, (double Start, double End) sector, int depth, string month, string? requestedBy, PoliceBudgetLane lane,
         Dictionary<long, PoliceCrime> collected, SplitState state, CancellationToken cancellationToken)
     {
         state.Requests++;
-        var answer = await police.GetCrimesInPolygonAsync(SectorPolygon(latitude, longitude, sector), month, requestedBy, cancellationToken).ConfigureAwait(false);
+        var answer = await police.GetCrimesInPolygonAsync(SectorPolygon(latitude, longitude, sector), month, requestedBy, lane, cancellationToken).ConfigureAwait(false);
         if (answer is CrimesAnswer.Crimes crimes)
         {
             state.Simulated |= crimes.Simulated;
@@ -72,7 +74,7 @@ public sealed partial class CrimeFetcher(PoliceApiClient police, ILogger<CrimeFe
         for (var i = 0; i < SplitFactor; i++)
         {
             var part = (sector.Start + (i * width), sector.Start + ((i + 1) * width));
-            if (!await FetchSectorAsync(latitude, longitude, part, depth + 1, month, requestedBy, collected, state, cancellationToken).ConfigureAwait(false))
+            if (!await FetchSectorAsync(latitude, longitude, part, depth + 1, month, requestedBy, lane, collected, state, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }

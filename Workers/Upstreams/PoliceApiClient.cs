@@ -59,11 +59,15 @@ public sealed class PoliceApiClient(HttpClient http, UpstreamFailures failures)
     }
 
     /// <param name="requestedBy">The client whose lookup this is: the request waits for the shared budget in that client's turn.</param>
-    public Task<CrimesAnswer> GetCrimesAroundAsync(double latitude, double longitude, string month, string? requestedBy, CancellationToken cancellationToken) =>
-        GetCrimesAsync(string.Create(CultureInfo.InvariantCulture, $"crimes-street/all-crime?lat={latitude:0.######}&lng={longitude:0.######}&date={month}"), requestedBy, cancellationToken);
+    /// <param name="lane">Live, or a replay: a replayed request takes only the budget live requests leave (<see cref="PoliceApiRateLimiter"/>).</param>
+    public Task<CrimesAnswer> GetCrimesAroundAsync(
+        double latitude, double longitude, string month, string? requestedBy, PoliceBudgetLane lane, CancellationToken cancellationToken) =>
+        GetCrimesAsync(string.Create(CultureInfo.InvariantCulture, $"crimes-street/all-crime?lat={latitude:0.######}&lng={longitude:0.######}&date={month}"), requestedBy, lane, cancellationToken);
 
     /// <param name="requestedBy">The client whose lookup this is (see <see cref="GetCrimesAroundAsync"/>).</param>
-    public Task<CrimesAnswer> GetCrimesInPolygonAsync(IReadOnlyList<(double Latitude, double Longitude)> polygon, string month, string? requestedBy, CancellationToken cancellationToken)
+    /// <param name="lane">Live or a replay (see <see cref="GetCrimesAroundAsync"/>).</param>
+    public Task<CrimesAnswer> GetCrimesInPolygonAsync(
+        IReadOnlyList<(double Latitude, double Longitude)> polygon, string month, string? requestedBy, PoliceBudgetLane lane, CancellationToken cancellationToken)
     {
         var poly = new StringBuilder();
         foreach (var (lat, lng) in polygon)
@@ -71,16 +75,16 @@ public sealed class PoliceApiClient(HttpClient http, UpstreamFailures failures)
             poly.Append(poly.Length == 0 ? string.Empty : ":").Append(CultureInfo.InvariantCulture, $"{lat:0.######},{lng:0.######}");
         }
 
-        return GetCrimesAsync($"crimes-street/all-crime?poly={Uri.EscapeDataString(poly.ToString())}&date={month}", requestedBy, cancellationToken);
+        return GetCrimesAsync($"crimes-street/all-crime?poly={Uri.EscapeDataString(poly.ToString())}&date={month}", requestedBy, lane, cancellationToken);
     }
 
-    private async Task<CrimesAnswer> GetCrimesAsync(string path, string? requestedBy, CancellationToken cancellationToken)
+    private async Task<CrimesAnswer> GetCrimesAsync(string path, string? requestedBy, PoliceBudgetLane lane, CancellationToken cancellationToken)
     {
         using var response = await UpstreamCall.SendAsync(
             () =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, path);
-                PoliceApiRateLimiter.SetRequestedBy(request, requestedBy);
+                PoliceApiRateLimiter.SetRequestedBy(request, requestedBy, lane);
                 return http.SendAsync(request, cancellationToken);
             },
             failures,

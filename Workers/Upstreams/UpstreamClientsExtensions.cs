@@ -108,12 +108,14 @@ public static class UpstreamClientsExtensions
         if (rateLimiter is not null)
         {
             // Through the fleet share: with N worker processes each request costs N tokens (FleetPoliceShare).
-            // Each attempt waits in its client's turn (PoliceApiRateLimiter): one client's backlog does not hold up another's.
+            // Each attempt waits in its client's turn (PoliceApiRateLimiter): one client's backlog does not hold up another's;
+            // a replayed request's attempt takes only what live requests leave.
             // The wait for the budget is noted on the request for the lookup's history (History.UpstreamCallRecorder).
             pipeline.AddRateLimiter(new RateLimiterStrategyOptions
             {
                 RateLimiter = args => History.UpstreamCallRecorder.MeasureBudgetWait(
-                    args.Context, ct => rateLimiter.AcquireAsync(PoliceApiRateLimiter.RequestedByOf(args.Context.GetRequestMessage()), ct)),
+                    args.Context, ct => rateLimiter.AcquireAsync(
+                        PoliceApiRateLimiter.RequestedByOf(args.Context.GetRequestMessage()), PoliceApiRateLimiter.LaneOf(args.Context.GetRequestMessage()), ct)),
             });
         }
 

@@ -40,11 +40,11 @@ public sealed class When_clients_share_the_police_budget_Specs
     }
 
     private static PoliceApiRateLimiter Limiter(double requestsPerSecond) =>
-        new(Options.Create(new UpstreamOptions { PoliceApi = { RequestsPerSecond = requestsPerSecond, Burst = 2 } }), new FleetPoliceShare());
+        new(Options.Create(new UpstreamOptions { PoliceApi = { RequestsPerSecond = requestsPerSecond, Burst = 2 } }), new FleetPoliceShare(), TimeProvider.System);
 
     private static async Task AcquireAsync(PoliceApiRateLimiter limiter, string client, string name, ConcurrentQueue<string> granted)
     {
-        using var lease = await limiter.AcquireAsync(client, CancellationToken.None);
+        using var lease = await limiter.AcquireAsync(client, PoliceBudgetLane.Live, CancellationToken.None);
         Assert.True(lease.IsAcquired);
         granted.Enqueue(name);
     }

@@ -45,8 +45,8 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
     {
         var months = await _host.Police.GetMonthsAsync(CancellationToken.None);
 
-        var newest = Assert.IsType<CrimeFetchOutcome.Fetched>(await _host.Fetcher.FetchAsync(52.629729, -1.131592, months[0], requestedBy: null, CancellationToken.None));
-        var older = Assert.IsType<CrimeFetchOutcome.Fetched>(await _host.Fetcher.FetchAsync(52.629729, -1.131592, months[1], requestedBy: null, CancellationToken.None));
+        var newest = Assert.IsType<CrimeFetchOutcome.Fetched>(await _host.Fetcher.FetchAsync(52.629729, -1.131592, months[0], requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None));
+        var older = Assert.IsType<CrimeFetchOutcome.Fetched>(await _host.Fetcher.FetchAsync(52.629729, -1.131592, months[1], requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None));
 
         Assert.All(newest.Crimes, c => Assert.Equal(months[0], c.Month));
         Assert.All(older.Crimes, c => Assert.Equal(months[1], c.Month));
@@ -60,7 +60,7 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
 
         // A dense area: thousands of crimes, so the rarer shapes (BTP, context) all occur.
         var dense = SyntheticCrimes.Dense;
-        var fetched = Assert.IsType<CrimeFetchOutcome.Fetched>(await _host.Fetcher.FetchAsync(dense.Latitude, dense.Longitude, months[0], requestedBy: null, CancellationToken.None));
+        var fetched = Assert.IsType<CrimeFetchOutcome.Fetched>(await _host.Fetcher.FetchAsync(dense.Latitude, dense.Longitude, months[0], requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None));
 
         Assert.All(fetched.Crimes, c => Assert.True(c.LocationType is "Force" or "BTP", $"location type {c.LocationType}"));
         Assert.All(fetched.Crimes, c => Assert.NotNull(c.StreetId));
@@ -76,7 +76,7 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
     {
         var month = (await _host.Police.GetMonthsAsync(CancellationToken.None))[0];
 
-        var outcome = await _host.Fetcher.FetchAsync(52.629729, -1.131592, month, requestedBy: null, CancellationToken.None);
+        var outcome = await _host.Fetcher.FetchAsync(52.629729, -1.131592, month, requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None);
 
         var fetched = Assert.IsType<CrimeFetchOutcome.Fetched>(outcome);
         Assert.NotEmpty(fetched.Crimes);
@@ -100,7 +100,7 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
         var month = (await _host.Police.GetMonthsAsync(CancellationToken.None))[0];
         var dense = SyntheticCrimes.Dense;
 
-        var outcome = await _host.Fetcher.FetchAsync(dense.Latitude, dense.Longitude, month, requestedBy: null, CancellationToken.None);
+        var outcome = await _host.Fetcher.FetchAsync(dense.Latitude, dense.Longitude, month, requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None);
 
         var fetched = Assert.IsType<CrimeFetchOutcome.Fetched>(outcome);
         Assert.True(fetched.Crimes.Count > SyntheticCrimes.MaxCrimesPerQuery * 0.9, $"only {fetched.Crimes.Count} crimes");
@@ -115,7 +115,7 @@ public sealed class When_fetching_crimes_against_the_simulator_Specs : IDisposab
         var month = (await _host.Police.GetMonthsAsync(CancellationToken.None))[0];
         var extreme = SyntheticCrimes.Extreme;
 
-        var outcome = await _host.Fetcher.FetchAsync(extreme.Latitude, extreme.Longitude, month, requestedBy: null, CancellationToken.None);
+        var outcome = await _host.Fetcher.FetchAsync(extreme.Latitude, extreme.Longitude, month, requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None);
 
         var tooDense = Assert.IsType<CrimeFetchOutcome.TooDense>(outcome);
         Assert.Contains("10,000", tooDense.Reason);

@@ -1,4 +1,5 @@
 using EventDriven.Simulator;
+using EventDriven.Workers.Upstreams;
 
 namespace EventDriven.Workers.Tests;
 
@@ -16,7 +17,7 @@ public sealed class When_the_police_rate_limit_is_reached_Specs
 
         var started = DateTime.UtcNow;
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.01), -1.0, host.Simulator.AvailableMonths()[0], requestedBy: null, CancellationToken.None)));
+            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.01), -1.0, host.Simulator.AvailableMonths()[0], requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None)));
 
         Assert.True(host.Simulator.Stats.Throttled > 0, "the simulator should have answered 429");
         Assert.Equal(host.Simulator.Stats.Throttled, host.Metrics.ThrottledTotal);
@@ -37,7 +38,7 @@ public sealed class When_the_police_rate_limit_is_reached_Specs
         var month = host.Simulator.AvailableMonths()[0];
 
         await Task.WhenAll(Enumerable.Range(0, 45).Select(i =>
-            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.001), -1.0, month, requestedBy: null, CancellationToken.None)));
+            host.Police.GetCrimesAroundAsync(52.0 + (i * 0.001), -1.0, month, requestedBy: null, PoliceBudgetLane.Live, CancellationToken.None)));
 
         Assert.Equal(0, host.Simulator.Stats.Throttled);
         Assert.Equal(45, host.Simulator.Stats.CrimesRequests);
