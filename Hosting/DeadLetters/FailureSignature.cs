@@ -110,6 +110,7 @@ public static partial class FailureClasses
     [GeneratedRegex(@"Name or service not known|cannot connect|error occurred while sending the request|response ended prematurely|Connection reset|forcibly closed", RegexOptions.IgnoreCase)]
     private static partial Regex ConnectionWords();
 
-    [GeneratedRegex(@"timed out|timeout|no answer within|didn't complete within", RegexOptions.IgnoreCase)]
+    /// <summary>Also a socket's "Operation canceled": the attempt timeout cancelling a connect or a read (SocketException, ECANCELED).</summary>
+    [GeneratedRegex(@"timed out|timeout|no answer within|didn't complete within|operation (was )?cancell?ed", RegexOptions.IgnoreCase)]
     private static partial Regex TimeoutWords();
 }

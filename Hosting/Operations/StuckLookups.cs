@@ -99,7 +99,8 @@ public sealed class StuckLookups(ILookupStateReader states, ILookupHistory histo
         {
             var last = calls[^1];
             var repeats = calls.AsEnumerable().Reverse().TakeWhile(c => c.Status == last.Status && c.Error == last.Error).Count();
-            evidence.Add($"last {upstreamName} call {Outcome(last)}{(repeats > 1 ? $" x{repeats}" : string.Empty)} at {Clock(last.At)}");
+            // When the answer (or the timeout) came, not when the call began: a timed-out call began seconds earlier.
+            evidence.Add($"last {upstreamName} call {Outcome(last)}{(repeats > 1 ? $" x{repeats}" : string.Empty)} at {Clock(last.At.AddMilliseconds(last.DurationMs))}");
         }
 
         var deadCommand = dead.Where(d => d.MessageType == command).OrderByDescending(d => d.FaultedAt).FirstOrDefault() ?? dead.OrderByDescending(d => d.FaultedAt).FirstOrDefault();

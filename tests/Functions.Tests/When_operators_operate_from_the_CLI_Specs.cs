@@ -80,7 +80,8 @@ public sealed class When_operators_operate_from_the_CLI_Specs
         Add(LookupKey.For(Coordinates.Create(53.8, -1.55)), LookupStatus.FetchingCrimes, s => s.AttemptStartedAt = DateTimeOffset.UtcNow);
         for (var i = 0; i < 3; i++)
         {
-            await _history.AppendAsync(stuck.CorrelationId, new UpstreamCallEntry(T0.AddSeconds(i + 1), "police-api", "GET", "http://police/crimes", 429, null, 3, i + 1, 0, null));
+            // Each answered 429 after 4 s: the last came at T0 + 3 s + 4 s.
+            await _history.AppendAsync(stuck.CorrelationId, new UpstreamCallEntry(T0.AddSeconds(i + 1), "police-api", "GET", "http://police/crimes", 429, null, 4000, i + 1, 0, null));
         }
 
         _deadLetters.Listing = new DeadLetterListing(
@@ -91,7 +92,7 @@ public sealed class When_operators_operate_from_the_CLI_Specs
 
         Assert.Equal(ExitCodes.Failed, exitCode);
         var output = _console.Output;
-        Assert.Contains($"waiting for CrimesFetched since {T0.UtcDateTime:HH:mm:ss}Z; last police call 429 x3", output, StringComparison.Ordinal);
+        Assert.Contains($"waiting for CrimesFetched since {T0.UtcDateTime:HH:mm:ss}Z; last police call 429 x3 at {T0.AddSeconds(7).UtcDateTime:HH:mm:ss}Z", output, StringComparison.Ordinal);
         Assert.Contains("its command has been in fetch-crimes_error since", output, StringComparison.Ordinal);
         Assert.Contains("eventdriven dead-letters replay --queue fetch-crimes --message-id msg-7", output, StringComparison.Ordinal);
         Assert.Contains("1 stuck lookup(s)", output, StringComparison.Ordinal);

@@ -42,6 +42,8 @@ public sealed class When_grouping_failures_by_signature_Specs : IDisposable
     [InlineData("FetchCrimes", "EventDriven.Workers.Upstreams.UpstreamException", "police-api: circuit open after: Connection refused (127.0.0.1:5080)", FailureClasses.ConnectionRefused)]
     [InlineData("FetchCrimes", "Polly.Timeout.TimeoutRejectedException", "The operation didn't complete within the allowed timeout of '00:00:10'.", FailureClasses.Timeout)]
     [InlineData("FetchCrimes", "EventDriven.Workers.Upstreams.UpstreamException", "police-api: circuit open after: no answer within 10 s", FailureClasses.Timeout)]
+    [InlineData("FetchCrimes", "System.Net.Sockets.SocketException", "Operation canceled", FailureClasses.Timeout)]
+    [InlineData("FetchCrimes", "System.Net.Http.HttpRequestException", "The operation was canceled.", FailureClasses.Timeout)]
     [InlineData("FetchCrimes", "EventDriven.Workers.Upstreams.UpstreamException", "data.police.uk answered crimes-street with a body that is not its JSON shape.", FailureClasses.UnreadableBody)]
     [InlineData("(unreadable body, 9 bytes)", null, null, FailureClasses.UnreadableBody)]
     [InlineData("FetchCrimes", "System.InvalidOperationException", "data.police.uk holds more than 10,000 crimes in parts of this area", FailureClasses.TooManyCrimes)]
