@@ -53,7 +53,7 @@ public sealed class When_the_broker_goes_away_Specs(DynamoDbLocalFixture dynamo,
         var accepted = new ConcurrentBag<Guid>();
         var answers = new ConcurrentDictionary<HttpStatusCode, int>();
         using var stop = new CancellationTokenSource();
-        var postcodes = Lookups.Postcodes(400, offset: 1000);
+        var postcodes = Lookups.Postcodes(2000, offset: 1000);
         var load = Task.Run(async () =>
         {
             foreach (var postcode in postcodes)
@@ -74,15 +74,21 @@ public sealed class When_the_broker_goes_away_Specs(DynamoDbLocalFixture dynamo,
             }
         });
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The load's shape follows what happens, not the clock (a busy machine only makes it slower): lookups in
+        // flight when the broker stops, requests meeting it away, and lookups accepted again once it is back.
+        await Eventually.UntilAsync(() => Task.FromResult(accepted.Count >= 20 || load.IsCompleted), TimeSpan.FromSeconds(120), () => $"{accepted.Count} accepted before the stop");
         await rabbit.Node.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.UntilAsync(() => Task.FromResult(answers.GetValueOrDefault(HttpStatusCode.ServiceUnavailable) >= 1 || load.IsCompleted), TimeSpan.FromSeconds(120),
+            () => "no request met the broker away");
         await rabbit.Node.StartAgainAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var acceptedBeforeReturn = accepted.Count;
+        await Eventually.UntilAsync(() => Task.FromResult(accepted.Count >= acceptedBeforeReturn + 20 || load.IsCompleted), TimeSpan.FromSeconds(120),
+            () => $"{accepted.Count - acceptedBeforeReturn} accepted since the broker came back");
         await stop.CancelAsync();
         await load;
 
-        Assert.True(accepted.Count > 30, $"only {accepted.Count} lookups were accepted");
+        Assert.True(answers.GetValueOrDefault(HttpStatusCode.ServiceUnavailable) >= 1, "no request met the broker away");
+        Assert.True(accepted.Count >= acceptedBeforeReturn + 20, $"only {accepted.Count - acceptedBeforeReturn} lookups were accepted after the broker came back");
         Assert.All(answers.Keys, status => Assert.True(status is HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable, $"answered {(int)status}"));
         var done = await Lookups.WaitForAsync(api, accepted.ToList(), TimeSpan.FromSeconds(120));
         Assert.All(done.Values, s => Assert.Equal("Completed", s.GetProperty("status").GetString()));
